@@ -1,0 +1,55 @@
+# Two commands a learner needs: `make workshop` and `make test`. Everything else helps them.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+UV     := $(VENV)/bin/uv
+UV_VERSION := 0.13.9
+STAMP  := $(VENV)/.installed
+PORT   ?= 8888
+LAB_ARGS ?=
+
+.PHONY: setup workshop test test-fast lint release gallery bench bench-quick lock clean-grading help
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+setup: $(STAMP)  ## create .venv and install the locked versions (only when the lock changed)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(UV) pip install --quiet --python $(PY) -r requirements.lock
+	$(UV) pip install --quiet --python $(PY) --no-deps -e .
+	@touch $(STAMP)
+
+workshop: $(STAMP)  ## set up, then open JupyterLab on the welcome notebook
+	$(PY) -m course.lab --port $(PORT) $(LAB_ARGS)
+
+test: $(STAMP)  ## set up, then run every test (browser tests included)
+	bash scripts/ensure_chromium.sh
+	$(PY) -m ruff check course tests bench scripts
+	$(PY) -m pytest
+
+test-fast: $(STAMP)  ## the tests without the browser suite
+	$(PY) -m pytest -m "not browser"
+
+lint: $(STAMP)
+	$(PY) -m ruff check course tests bench scripts
+
+release: $(STAMP)  ## regenerate notebooks/ from solutions/
+	$(PY) -m course release
+
+gallery: $(STAMP)  ## render every chart to build/gallery/
+	$(PY) -m course.charts.gallery build/gallery
+
+bench: $(STAMP)  ## run the benchmarks and rewrite bench/README.md
+	$(PY) -m bench.run
+
+bench-quick: $(STAMP)  ## a smoke run of every benchmark
+	$(PY) -m bench.run --quick
+
+lock:  ## re-resolve requirements.lock from pyproject.toml
+	$(UV) pip compile pyproject.toml --extra test --universal --python-version 3.11 -o requirements.lock -q
+
+clean-grading:  ## remove the grading by-products (never solutions/ or notebooks/)
+	rm -rf submitted autograded feedback gradebook.db exchange

@@ -1,0 +1,72 @@
+"""Open JupyterLab on the course: ``python -m course.lab`` (what ``make workshop`` runs).
+
+Binds to 127.0.0.1, opens on the welcome notebook (or the first one released), keeps the
+news pop-up away, and adds ``--allow-root`` when run as root.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+SETTINGS_OVERRIDES = {
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+}
+
+
+def first_notebook(root: Path) -> Path:
+    """The welcome notebook if released, else the first notebook in ``notebooks/``."""
+    welcome = root / "notebooks" / "00-welcome" / "00-welcome.ipynb"
+    if welcome.is_file():
+        return welcome
+    found = sorted((root / "notebooks").glob("*/*.ipynb"))
+    if not found:
+        raise FileNotFoundError(f"no notebooks in {root / 'notebooks'}: run `make release`")
+    return found[0]
+
+
+def write_settings_overrides(prefix: Path = Path(sys.prefix)) -> Path:
+    """Write JupyterLab settings overrides (no news pop-up) into this environment."""
+    target = prefix / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    current = json.loads(target.read_text()) if target.is_file() else {}
+    current.update(SETTINGS_OVERRIDES)
+    target.write_text(json.dumps(current, indent=2) + "\n")
+    return target
+
+
+def lab_command(root: Path, port: int, token: str | None = None, open_browser: bool = True) -> list[str]:
+    """The ``jupyter lab`` command line for this checkout."""
+    start = first_notebook(root).relative_to(root).as_posix()
+    command = [sys.executable, "-m", "jupyter", "lab", "--ip=127.0.0.1", f"--port={port}",
+               f"--ServerApp.root_dir={root}", f"--LabApp.default_url=/lab/tree/{start}"]
+    if token is not None:
+        command.append(f"--IdentityProvider.token={token}")
+    if not open_browser:
+        command.append("--no-browser")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")
+    return command
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start JupyterLab in the foreground."""
+    from course import paths
+
+    parser = argparse.ArgumentParser(prog="python -m course.lab")
+    parser.add_argument("--port", type=int, default=8888)
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args(argv)
+    root = paths.require_repo_root()
+    write_settings_overrides()
+    command = lab_command(root, args.port, open_browser=not args.no_browser)
+    print("Starting JupyterLab on http://127.0.0.1:%d (Ctrl+C to stop)" % args.port, flush=True)
+    os.execv(command[0], command)
+    return 0  # not reached
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

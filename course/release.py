@@ -1,0 +1,148 @@
+"""Generate the student release (``notebooks/``) from the instructor source (``solutions/``).
+
+It runs nbgrader's ``generate_assignment`` into a scratch folder (with a scratch gradebook,
+so releasing never touches ``gradebook.db``), checks the result for leaked solutions and
+hidden tests, normalises it (no outputs, Python 3 kernelspec) and then replaces the
+module's folder in ``notebooks/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS",
+                    "### END HIDDEN TESTS")
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+
+class ReleaseError(RuntimeError):
+    """A module could not be released; the message names the module, notebook and cell."""
+
+
+@dataclass(frozen=True)
+class Leak:
+    """A piece of instructor-only text found in a released notebook."""
+
+    notebook: Path
+    cell_index: int
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.notebook}: cell {self.cell_index} leaks {self.text!r}"
+
+
+def modules(root: Path) -> list[str]:
+    """Every module folder in ``solutions/`` (``NN-slug``), in order."""
+    return sorted(p.name for p in (root / "solutions").iterdir()
+                  if p.is_dir() and any(p.glob("*.ipynb")))
+
+
+def _hidden_snippets(source_nb: dict) -> list[str]:
+    """Lines that only the instructor may see: solution and hidden-test bodies."""
+    snippets: list[str] = []
+    for cell in source_nb["cells"]:
+        inside = False
+        for line in "".join(cell["source"]).splitlines():
+            stripped = line.strip()
+            if stripped in ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS"):
+                inside = True
+            elif stripped in ("### END SOLUTION", "### END HIDDEN TESTS"):
+                inside = False
+            elif inside and len(stripped) >= 12 and not stripped.startswith("#"):
+                snippets.append(stripped)
+    return snippets
+
+
+def find_leaks(released: Path, source: Path) -> list[Leak]:
+    """Instructor-only markers or solution/hidden-test lines present in a released notebook."""
+    source_nb = json.loads(source.read_text(encoding="utf-8"))
+    released_nb = json.loads(released.read_text(encoding="utf-8"))
+    secrets = list(SOLUTION_MARKERS) + _hidden_snippets(source_nb)
+    leaks: list[Leak] = []
+    for index, cell in enumerate(released_nb["cells"]):
+        text = "".join(cell["source"])
+        leaks += [Leak(released, index, s) for s in secrets if s in text]
+    return leaks
+
+
+def normalise(path: Path) -> None:
+    """Strip outputs and execution counts; give the notebook the Python 3 kernelspec."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"] = []
+            cell["execution_count"] = None
+    nb.setdefault("metadata", {})["kernelspec"] = dict(KERNELSPEC)
+    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def tool_env() -> dict[str, str]:
+    """This environment with the interpreter's bin folder first on PATH (nbgrader runs
+    ``alembic`` and ``jupyter`` by name, which are not on PATH when the venv is not activated)."""
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    return env
+
+
+def generate(root: Path, module: str, out_dir: Path) -> Path:
+    """Run nbgrader generate_assignment for one module into ``out_dir/module``."""
+    scratch = Path(tempfile.mkdtemp(prefix="course-release-"))
+    try:
+        command = [
+            sys.executable, "-m", "nbgrader", "generate_assignment", module, "--force",
+            f"--CourseDirectory.root={root}",
+            f"--CourseDirectory.release_directory={scratch / 'release'}",
+            f"--CourseDirectory.db_url=sqlite:///{scratch / 'gradebook.db'}",
+            "--log-level=ERROR",
+        ]
+        done = subprocess.run(command, cwd=root, capture_output=True, text=True, env=tool_env())
+        produced = scratch / "release" / module
+        if done.returncode != 0 or not produced.is_dir():
+            raise ReleaseError(f"nbgrader could not release {module}:\n{done.stdout}{done.stderr}")
+        target = out_dir / module
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(produced, target)
+        return target
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def release(root: Path, only: list[str] | None = None, out_dir: Path | None = None) -> list[Path]:
+    """Release the given modules (default all) into ``out_dir`` (default ``notebooks/``).
+
+    Raises :class:`ReleaseError` naming every leak; on a leak nothing is written to
+    ``notebooks/`` for that module.
+    """
+    names = only or modules(root)
+    unknown = [m for m in names if not (root / "solutions" / m).is_dir()]
+    if unknown:
+        raise ReleaseError(f"no such module in solutions/: {', '.join(unknown)}")
+    final_dir = out_dir or root / "notebooks"
+    written: list[Path] = []
+    for module in names:
+        staging = Path(tempfile.mkdtemp(prefix="course-stage-"))
+        try:
+            produced = generate(root, module, staging)
+            leaks: list[Leak] = []
+            for notebook in sorted(produced.glob("*.ipynb")):
+                normalise(notebook)
+                leaks += find_leaks(notebook, root / "solutions" / module / notebook.name)
+            if leaks:
+                raise ReleaseError("leak check failed:\n" + "\n".join(map(str, leaks)))
+            target = final_dir / module
+            if target.exists():
+                shutil.rmtree(target)
+            final_dir.mkdir(parents=True, exist_ok=True)
+            shutil.copytree(produced, target)
+            written.append(target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return written

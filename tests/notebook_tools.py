@@ -1,0 +1,56 @@
+"""Helpers the notebook tests share: list, read and execute course notebooks."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def solution_notebooks() -> list[Path]:
+    """Every instructor source notebook, in module order."""
+    return sorted((ROOT / "solutions").glob("*/*.ipynb"))
+
+
+def release_notebooks() -> list[Path]:
+    """Every generated student notebook, in module order."""
+    return sorted((ROOT / "notebooks").glob("*/*.ipynb"))
+
+
+def read(path: Path) -> dict[str, Any]:
+    """A notebook as a plain dict."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def execute(path: Path, timeout: int = 180, allow_errors: bool = False) -> Any:
+    """Run a notebook headless in its own folder and return the executed nbformat node."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    env_before = dict(os.environ)
+    os.environ["COURSE_RENDERER"] = os.environ.get("COURSE_RENDERER", "png")
+    os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])
+    try:
+        client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                                allow_errors=allow_errors,
+                                resources={"metadata": {"path": str(path.parent)}})
+        client.execute()
+    finally:
+        os.environ.clear()
+        os.environ.update(env_before)
+    return nb
+
+
+def error_outputs(nb: Any) -> list[str]:
+    """``cell N: Ename: message`` for every error output in an executed notebook."""
+    errors = []
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                errors.append(f"cell {index}: {output['ename']}: {output['evalue']}")
+    return errors
