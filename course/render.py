@@ -26,6 +26,25 @@ def choose_renderer(environ: os._Environ[str] | dict[str, str] | None = None) ->
     return "png"
 
 
+def widgets_live(environ: os._Environ[str] | dict[str, str] | None = None) -> bool:
+    """Can a person click widgets in this kernel?
+
+    ``COURSE_WIDGETS`` = ``live`` | ``static`` decides when set (``COURSE_QUIZ_STATIC=1`` means
+    static); nbgrader runs are static; a kernel started by JupyterLab or VS Code is live;
+    anything else (nbclient, nbconvert, nbval) is static, so saved outputs hold readable HTML
+    instead of widget state nobody can use.
+    """
+    env = os.environ if environ is None else environ
+    forced = env.get("COURSE_WIDGETS", "").strip().lower()
+    if forced in {"live", "static"}:
+        return forced == "live"
+    if env.get("COURSE_QUIZ_STATIC", "").strip().lower() in {"1", "true", "yes"}:
+        return False
+    if env.get("NBGRADER_EXECUTION"):
+        return False
+    return any(env.get(marker) for marker in LIVE_MARKERS)
+
+
 def enable(kind: str | None = None) -> str:
     """Enable the chosen renderer in Altair and return its name."""
     import altair as alt

@@ -36,7 +36,17 @@ def describe(year: str) -> str:
 
 
 def identity_toggle() -> Any:
-    """A ToggleButtons switch between the 2020 and 2026 job, with a description card."""
+    """A ToggleButtons switch between the 2020 and 2026 job, with a description card.
+
+    Where nobody can click (headless runs), both cards are shown side by side as HTML.
+    """
+    from course.render import widgets_live
+
+    if not widgets_live():
+        from IPython.display import HTML
+
+        cards = "".join(f'<div style="flex:1">{describe(year)}</div>' for year in YEARS)
+        return HTML(f'<div style="display:flex;gap:2em">{cards}</div>')
     import ipywidgets as widgets
 
     options = list(YEARS)

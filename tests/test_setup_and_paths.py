@@ -24,6 +24,17 @@ def test_renderer_choice(environ, expected):
     assert render.choose_renderer(environ) == expected
 
 
+@pytest.mark.parametrize("environ, expected", [
+    ({}, False),
+    ({"JPY_SESSION_NAME": "/lab/01.ipynb"}, True),
+    ({"JPY_SESSION_NAME": "x", "NBGRADER_EXECUTION": "validate"}, False),
+    ({"COURSE_WIDGETS": "live"}, True),
+    ({"JPY_SESSION_NAME": "x", "COURSE_QUIZ_STATIC": "1"}, False),
+])
+def test_widgets_live_only_where_someone_can_click(environ, expected):
+    assert render.widgets_live(environ) is expected
+
+
 def test_setup_registers_theme_and_static_renderer(capsys):
     import altair as alt
 

@@ -67,3 +67,22 @@ def render_group(module: str, questions: list[Question], learner: str) -> str:
         f"<p><em>Quiz ({total} points): run this notebook in JupyterLab to answer and "
         f"get feedback.</em></p></div>"
     )
+
+
+class StaticQuiz:
+    """A quiz where nobody can click (nbgrader, nbconvert, nbval): HTML only, no widget state."""
+
+    def __init__(self, module: str, questions: list[Question], learner: str) -> None:
+        self.module = module
+        self.questions = questions
+        self.learner = learner
+
+    def __repr__(self) -> str:
+        return f"<quiz {self.module}: {', '.join(q.id for q in self.questions)}>"
+
+    def to_html(self) -> str:
+        """The folded-answer HTML for these questions."""
+        return render_group(self.module, self.questions, self.learner)
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
+        return {"text/plain": repr(self), "text/html": self.to_html()}

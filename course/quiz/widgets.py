@@ -8,6 +8,7 @@ colour alone. Each attempt is saved with :mod:`course.progress`.
 from __future__ import annotations
 
 import html
+import os
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -22,6 +23,11 @@ WIDE = w.Layout(width="auto")
 LABEL_STYLE = {"description_width": "initial"}
 TYPE_NAMES = {"single": "single choice", "multiple": "multiple choice (select all that apply)",
               "numeric": "number", "text": "short answer", "ordering": "put in order"}
+
+
+# ipywidgets gives HTML widgets a one-line line-height (28px); prompts read better at 1.45.
+STYLE = ("<style>.course-quiz .widget-html-content{line-height:1.45}"
+         ".course-quiz .widget-html-content p{margin:0.3em 0}</style>")
 
 
 def _hidden(widget: w.Widget, hidden: bool) -> None:
@@ -343,6 +349,14 @@ WIDGETS: dict[str, type[QuestionWidget]] = {
 }
 
 
+def live_widgets() -> bool:
+    """False when nobody can click (see :func:`course.render.widgets_live`): then a quiz
+    displays as static HTML only, so saved outputs and feedback pages stay readable."""
+    from course.render import widgets_live
+
+    return widgets_live()
+
+
 class QuizGroup:
     """The object ``quiz.ask(...)`` returns: the questions plus a score line.
 
@@ -369,7 +383,9 @@ class QuizGroup:
         ]
         self.score_line = w.HTML()
         self.update_score()
-        self.box = w.VBox([qw.box for qw in self.questions] + [self.score_line])
+        self.box = w.VBox([w.HTML(STYLE)] + [qw.box for qw in self.questions]
+                          + [self.score_line])
+        self.box.add_class("course-quiz")
 
     @property
     def score(self) -> float:
@@ -405,7 +421,7 @@ class QuizGroup:
                                    self.learner)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        bundle = dict(self.box._repr_mimebundle_() or {})
+        bundle = dict(self.box._repr_mimebundle_() or {}) if live_widgets() else {}
         bundle["text/plain"] = repr(self)
         bundle["text/html"] = self.to_html()
         return bundle

@@ -1,0 +1,116 @@
+"""The concept coverage map: which notebook section teaches each concept, and what checks it.
+
+One YAML file per module (``course/coverage/<module>.yaml``)::
+
+    module: 01-identity-shift
+    concepts:
+      C1.1: {section: "heading text", quiz: [question ids], exercises: [exercise ids]}
+
+An exercise id names nbgrader cells: ``role-audit`` matches grade ids ``role-audit-*``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+COVERAGE_DIR = Path(__file__).resolve().parent
+
+# The concepts DESIGN.md lists, module by module.
+REQUIRED = {
+    "01": 4, "02": 5, "03": 9, "04": 7, "05": 1, "06": 2, "07": 3, "08": 4, "09": 2, "10": 6,
+}
+
+
+def required_concepts() -> list[str]:
+    """Every concept id the course must teach and check: C1.1 … C10.6."""
+    return [f"C{int(m)}.{i}" for m, count in REQUIRED.items() for i in range(1, count + 1)]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """Where one concept is taught and checked."""
+
+    concept: str
+    module: str
+    section: str
+    quiz: tuple[str, ...]
+    exercises: tuple[str, ...]
+
+
+def load(directory: Path = COVERAGE_DIR) -> dict[str, Entry]:
+    """Every concept's entry, from all module files."""
+    import yaml
+
+    entries: dict[str, Entry] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        module = data.get("module") or path.stem
+        for concept, spec in (data.get("concepts") or {}).items():
+            entries[concept] = Entry(concept, module, str(spec.get("section", "")),
+                                     tuple(spec.get("quiz") or ()), tuple(spec.get("exercises") or ()))
+    return entries
+
+
+def _cells(notebook: Path) -> list[dict]:
+    return json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+
+
+def taught_concepts(notebook: Path) -> dict[str, str]:
+    """Concept id → heading text for every ``## Heading <!-- Cx.y -->`` in a notebook."""
+    found: dict[str, str] = {}
+    pattern = re.compile(r"^#+\s*(.+?)\s*<!--\s*((?:C\d+\.\d+[\s,]*)+)-->", re.MULTILINE)
+    for cell in _cells(notebook):
+        if cell["cell_type"] != "markdown":
+            continue
+        for heading, ids in pattern.findall("".join(cell["source"])):
+            for concept in re.findall(r"C\d+\.\d+", ids):
+                found[concept] = heading.strip()
+    return found
+
+
+def quiz_ids_used(notebook: Path) -> set[str]:
+    """Question ids a notebook asks with ``quiz.ask("module", "id", ...)``."""
+    ids: set[str] = set()
+    for cell in _cells(notebook):
+        if cell["cell_type"] == "code":
+            for args in re.findall(r"quiz\.ask\(([^)]*)\)", "".join(cell["source"])):
+                ids.update(re.findall(r"[\"']([^\"']+)[\"']", args)[1:])
+    return ids
+
+
+def grade_ids(notebook: Path) -> set[str]:
+    """Every nbgrader grade id in a notebook."""
+    return {cell["metadata"]["nbgrader"]["grade_id"] for cell in _cells(notebook)
+            if "nbgrader" in cell.get("metadata", {}) and "grade_id" in cell["metadata"]["nbgrader"]}
+
+
+def problems(root: Path, entries: dict[str, Entry] | None = None) -> list[str]:
+    """Every way the map falls short: a concept untaught, unchecked, or pointing at nothing."""
+    entries = load() if entries is None else entries
+    found: list[str] = []
+    for concept in required_concepts():
+        entry = entries.get(concept)
+        if entry is None:
+            found.append(f"{concept}: not in the coverage map")
+            continue
+        notebook = root / "solutions" / entry.module / f"{entry.module}.ipynb"
+        if not notebook.is_file():
+            found.append(f"{concept}: notebook {notebook.relative_to(root)} does not exist")
+            continue
+        taught = taught_concepts(notebook)
+        if concept not in taught:
+            found.append(f"{concept}: no section heading tagged <!-- {concept} --> in {notebook.name}")
+        elif entry.section and entry.section != taught[concept]:
+            found.append(f"{concept}: map says section {entry.section!r}, notebook has {taught[concept]!r}")
+        if not entry.quiz and not entry.exercises:
+            found.append(f"{concept}: no quiz question or exercise checks it")
+        asked = quiz_ids_used(notebook)
+        found += [f"{concept}: quiz id {q!r} is not asked in {notebook.name}"
+                  for q in entry.quiz if q not in asked]
+        cells = grade_ids(notebook)
+        found += [f"{concept}: exercise {e!r} has no nbgrader cell in {notebook.name}"
+                  for e in entry.exercises if not any(g == e or g.startswith(e + "-") for g in cells)]
+    return found
