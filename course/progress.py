@@ -246,8 +246,11 @@ def _apply_course_theme() -> None:
             register()
 
 
-def show() -> alt.Chart:
-    """The progress page chart: per module, questions answered and correct, and attempts."""
+def show() -> alt.LayerChart:
+    """The progress page chart: per module, questions answered and correct, and attempts.
+
+    Bars are labelled with their measure and count, so colour is never the only cue.
+    """
     import altair as alt
 
     _apply_course_theme()
@@ -256,19 +259,19 @@ def show() -> alt.Chart:
         id_vars="module", value_vars=["answered", "correct", "attempts"],
         var_name="measure", value_name="count",
     )
+    long["label"] = long["measure"] + ": " + long["count"].astype(str)
+    order = ["answered", "correct", "attempts"]
     title = "Your quiz progress" if len(table) else "Your quiz progress: no answers yet"
-    return (
-        alt.Chart(long, title=title)
-        .mark_bar()
-        .encode(
-            y=alt.Y("module:N", title="Module", sort="ascending"),
-            x=alt.X("count:Q", title="Count"),
-            color=alt.Color("measure:N", title="Measure",
-                            sort=["answered", "correct", "attempts"]),
-            yOffset=alt.YOffset("measure:N", sort=["answered", "correct", "attempts"]),
-            tooltip=["module:N", "measure:N", "count:Q"],
-        )
+    base = alt.Chart(long).encode(
+        y=alt.Y("module:N", title="Module", sort="ascending"),
+        yOffset=alt.YOffset("measure:N", sort=order),
+        x=alt.X("count:Q", title="Questions answered / correct, and attempts",
+                axis=alt.Axis(tickMinStep=1, format="d")),
+        tooltip=["module:N", "measure:N", "count:Q"],
     )
+    bars = base.mark_bar().encode(color=alt.Color("measure:N", title=None, sort=order))
+    labels = base.mark_text(align="left", dx=4).encode(text="label:N")
+    return (bars + labels).properties(title=title)
 
 
 def reset(confirm: bool = False) -> Path | None:

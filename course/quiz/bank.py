@@ -110,7 +110,7 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _check_options(q: dict, qid: str, qtype: str, problems: list[str]) -> dict[str, str]:
+def _check_options(q: dict, qtype: str, problems: list[str]) -> dict[str, str]:
     options = q.get("options")
     if not isinstance(options, dict) or len(options) < 2:
         problems.append("'options' must be a mapping of at least two key: text pairs")
@@ -201,7 +201,7 @@ def _validate_question(
     answer: Any = raw.get("answer")
     accept: tuple[str, ...] = ()
     if qtype in ("single", "multiple", "ordering"):
-        options = _check_options(raw, qid or "?", qtype, problems)
+        options = _check_options(raw, qtype, problems)
     elif qtype == "numeric":
         if not _is_number(answer):
             problems.append("a numeric 'answer' must be a number")
