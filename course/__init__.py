@@ -11,8 +11,11 @@ __version__ = "0.1.0"
 __all__ = ["setup", "__version__"]
 
 
-def setup(**options: object) -> None:
-    """Prepare a notebook: chart theme and renderer, display options, dataset location."""
+def setup(renderer: str | None = None, quiet: bool = False) -> dict[str, object]:
+    """Prepare a notebook: chart theme and renderer, display options, dataset location.
+
+    Returns what was chosen: ``{"renderer": ..., "datasets": Path}``.
+    """
     from course.notebook_setup import setup as _setup
 
-    _setup(**options)  # type: ignore[arg-type]
+    return _setup(renderer=renderer, quiet=quiet)

@@ -40,7 +40,8 @@ def test_setup_registers_theme_and_static_renderer(capsys):
 
     from course import setup
 
-    setup()
+    chosen = setup()
+    assert chosen["renderer"] == "png" and chosen["datasets"] == ROOT / "datasets"
     assert alt.theme.active == "course"
     assert alt.renderers.active == "png"
     assert "Course ready" in capsys.readouterr().out

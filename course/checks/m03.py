@@ -141,6 +141,7 @@ def _channel(spec: dict, name: str) -> dict:
 def check_salary_chart(chart: Any) -> None:
     """A bar chart: x = midpoint_usd (quantitative), y = id (nominal), colour = role."""
     import altair as alt
+    import pandas as pd
 
     if type(chart) is not alt.Chart:
         raise CheckFailed(f"❌ `salary_chart` should be an alt.Chart, not {type(chart).__name__}.")
@@ -155,4 +156,9 @@ def check_salary_chart(chart: Any) -> None:
     expect_true(y.get("type") in ("nominal", "ordinal"),
                 "The row ids are categories: encode y as `:N`.")
     expect_true(color.get("field") == "role", "Colour the bars by `role`.")
+    source = chart.data
+    expect_true(type(source) is pd.DataFrame and "midpoint_usd" in source.columns,
+                "Build the chart from your `midpoints` table.")
+    expect_true(len(source) == len(closed_ranges()),
+                "The chart should have one bar per closed salary range.")
     passed("salary_chart encodes the midpoints as specified.")

@@ -97,7 +97,7 @@ def monthly_costs(scenario: Scenario) -> dict[str, float]:
 def options_table(scenario: Scenario) -> Any:
     """A DataFrame with one row per option.
 
-    Columns: ``option``, ``monthly_cost_usd``, ``cost_per_1k_requests_usd``, ``latency_ms``,
+    Columns: ``option``, ``monthly_cost_usd``, ``cost_per_1k_usd``, ``latency_ms``,
     ``latency_budget_ms``, ``within_budget``.
     """
     import pandas as pd
@@ -107,7 +107,7 @@ def options_table(scenario: Scenario) -> Any:
     rows = [{
         "option": option,
         "monthly_cost_usd": costs[option],
-        "cost_per_1k_requests_usd": cost_per_1k_requests(costs[option], scenario.tps),
+        "cost_per_1k_usd": cost_per_1k_requests(costs[option], scenario.tps),
         "latency_ms": float(latency[option]),
         "latency_budget_ms": float(scenario.latency_budget_ms),
         "within_budget": bool(latency[option] <= scenario.latency_budget_ms),

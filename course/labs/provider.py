@@ -8,7 +8,7 @@ import random
 import zlib
 from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from course.labs.clock import VirtualClock
@@ -347,7 +347,7 @@ def log_to_frame(records: Iterable[CallRecord]) -> pd.DataFrame:
     """Turn call records into a DataFrame with ``time`` as UTC datetimes."""
     import pandas as pd
 
-    frame = pd.DataFrame([asdict(r) for r in records], columns=[
+    frame = pd.DataFrame([vars(r) for r in records], columns=[
         c for c in LOG_COLUMNS if c not in ("time", "status", "total_tokens")])
     frame["status"] = frame["outcome"].map(STATUS)
     frame["total_tokens"] = frame["prompt_tokens"] + frame["completion_tokens"]
