@@ -62,3 +62,32 @@ def estimate(notebook: Path) -> Estimate:
 def course_estimates(root: Path) -> dict[str, int]:
     """Module folder → estimated minutes, for every notebook in ``solutions/``."""
     return {p.parent.name: estimate(p).total for p in sorted((root / "solutions").glob("*/*.ipynb"))}
+
+
+STATED = re.compile(r"⏱️ About \d+ minutes")
+
+
+def write_estimates(root: Path) -> list[Path]:
+    """Rewrite each solution notebook's "⏱️ About N minutes" line to its computed estimate."""
+    changed = []
+    for path in sorted((root / "solutions").glob("*/*.ipynb")):
+        text = path.read_text(encoding="utf-8")
+        minutes = estimate(path).total
+        updated = STATED.sub(f"⏱️ About {minutes} minutes", text, count=1)
+        if updated != text:
+            path.write_text(updated, encoding="utf-8")
+            changed.append(path)
+    return changed
+
+
+if __name__ == "__main__":
+    import sys
+
+    from course import paths
+
+    root_dir = paths.require_repo_root()
+    if "--write" in sys.argv[1:]:
+        for changed_path in write_estimates(root_dir):
+            print(f"updated {changed_path.relative_to(root_dir)}")
+    for module, minutes in course_estimates(root_dir).items():
+        print(f"{module}: {minutes} min")

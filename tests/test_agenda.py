@@ -1,0 +1,62 @@
+"""The agendas add up, fit the notebooks' estimated times, and INSTRUCTOR.md shows them."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from course import agenda, timing
+from tests.notebook_tools import ROOT, read, solution_notebooks
+
+AGENDAS = {a.key: a for a in agenda.load(ROOT / "instructor" / "agendas.yaml")}
+ESTIMATES = timing.course_estimates(ROOT)
+
+
+@pytest.mark.parametrize("key", sorted(AGENDAS))
+def test_blocks_add_up_to_the_promised_length(key):
+    plan = AGENDAS[key]
+    assert sum(block.minutes for block in plan.blocks) == plan.total_minutes
+    rows = plan.rows()
+    assert all(earlier[1] == later[0] for earlier, later in zip(rows, rows[1:], strict=False))
+
+
+def test_three_hours_are_three_hours():
+    assert AGENDAS["three_hour"].total_minutes == 180
+
+
+def test_full_day_gives_every_module_its_estimated_time():
+    given = AGENDAS["full_day"].minutes_by_module()
+    short = {m: (given.get(m, 0), need) for m, need in ESTIMATES.items() if given.get(m, 0) < need}
+    assert short == {}, f"module: (agenda minutes, estimated minutes) {short}"
+
+
+def test_every_agenda_module_exists():
+    for plan in AGENDAS.values():
+        for module in plan.minutes_by_module():
+            assert (ROOT / "solutions" / module / f"{module}.ipynb").is_file(), module
+
+
+def test_instructor_guide_shows_the_current_agendas():
+    text = (ROOT / "INSTRUCTOR.md").read_text(encoding="utf-8")
+    rendered = agenda.render(list(AGENDAS.values()))
+    assert agenda.splice(text, rendered) == text, "run: python -m course.agenda --write"
+
+
+@pytest.mark.parametrize("path", solution_notebooks(), ids=lambda p: p.parent.name)
+def test_each_notebook_states_its_computed_estimate(path):
+    intro = "".join("".join(c["source"]) for c in read(path)["cells"][:3] if c["cell_type"] == "markdown")
+    stated = re.search(r"⏱️ About (\d+) minutes", intro)
+    assert stated, f"{path.name}: no '⏱️ About N minutes' line near the top"
+    assert int(stated.group(1)) == ESTIMATES[path.parent.name], "run: python -m course.timing --write"
+
+
+def test_estimate_grows_with_content(tmp_path):
+    source = ROOT / "solutions" / "01-identity-shift" / "01-identity-shift.ipynb"
+    nb = read(source)
+    base = timing.estimate(source)
+    nb["cells"].append({"cell_type": "markdown", "metadata": {}, "source": ["word " * 400]})
+    longer = tmp_path / "longer.ipynb"
+    import json
+    longer.write_text(json.dumps(nb))
+    assert timing.estimate(longer).reading == pytest.approx(base.reading + 2.0)
