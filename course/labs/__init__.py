@@ -27,6 +27,7 @@ from course.labs.errors import (
     RateLimitError,
 )
 from course.labs.provider import (
+    EPOCH,
     LABELS,
     REQUEST_LOG_COLUMNS,
     CallRecord,
@@ -43,9 +44,9 @@ from course.labs.traffic import feature_shares, incidents, release_logs, tickets
 
 __all__ = [
     "APIError", "APITimeoutError", "BadRequestError", "CallRecord", "ChatCompletion", "Choice",
-    "Client", "ContextLengthError", "InternalServerError", "LABELS", "Message", "ModelSpec",
-    "NotFoundError", "PRESETS", "PRIMARY", "REQUEST_LOG_COLUMNS", "RETRYABLE", "RateLimitError",
-    "SECONDARY", "Scenario", "SimulatedProvider", "Usage", "VirtualClock", "count_tokens",
-    "feature_shares", "incidents", "log_to_frame", "release_logs", "scenario", "tickets",
-    "to_request_log", "true_label",
+    "Client", "ContextLengthError", "EPOCH", "InternalServerError", "LABELS", "Message",
+    "ModelSpec", "NotFoundError", "PRESETS", "PRIMARY", "REQUEST_LOG_COLUMNS", "RETRYABLE",
+    "RateLimitError", "SECONDARY", "Scenario", "SimulatedProvider", "Usage", "VirtualClock",
+    "count_tokens", "feature_shares", "incidents", "log_to_frame", "release_logs", "scenario",
+    "tickets", "to_request_log", "true_label",
 ]
