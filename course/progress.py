@@ -246,7 +246,21 @@ def _apply_course_theme() -> None:
             register()
 
 
-def show() -> alt.LayerChart:
+def _with_every_module(table: pd.DataFrame) -> pd.DataFrame:
+    """Add a zero row for every module that has a quiz bank but no answers yet."""
+    import pandas as pd
+
+    from course.quiz.bank import BANKS_DIR
+
+    known = sorted(p.stem for p in BANKS_DIR.glob("*.yaml"))
+    missing = [m for m in known if m not in set(table["module"])]
+    zeros = pd.DataFrame({"module": missing, "answered": 0, "correct": 0, "attempts": 0,
+                          "score": 0.0, "points": 0.0})
+    frames = [f for f in (table, zeros) if len(f)]
+    return pd.concat(frames, ignore_index=True)[SUMMARY_COLUMNS] if frames else table
+
+
+def show() -> alt.FacetChart:
     """The progress page chart: per module, questions answered and correct, and attempts.
 
     Bars are labelled with their measure and count, so colour is never the only cue.
@@ -255,23 +269,31 @@ def show() -> alt.LayerChart:
 
     _apply_course_theme()
     table = summary()
+    answered_any = len(table) > 0
+    table = _with_every_module(table)
     long = table.melt(
         id_vars="module", value_vars=["answered", "correct", "attempts"],
         var_name="measure", value_name="count",
     )
     long["label"] = long["measure"] + ": " + long["count"].astype(str)
     order = ["answered", "correct", "attempts"]
-    title = "Your quiz progress" if len(table) else "Your quiz progress: no answers yet"
+    title = "Your quiz progress" if answered_any else "Your quiz progress: no answers yet"
+    most = max(int(long["count"].max()) if len(long) else 0, 1)
     base = alt.Chart(long).encode(
         y=alt.Y("module:N", title="Module", sort="ascending"),
-        yOffset=alt.YOffset("measure:N", sort=order),
-        x=alt.X("count:Q", title="Questions answered / correct, and attempts",
+        x=alt.X("count:Q", title="count", scale=alt.Scale(domain=[0, most * 1.4]),
                 axis=alt.Axis(tickMinStep=1, format="d")),
         tooltip=["module:N", "measure:N", "count:Q"],
     )
-    bars = base.mark_bar().encode(color=alt.Color("measure:N", title=None, sort=order))
+    bars = base.mark_bar().encode(color=alt.Color("measure:N", title=None, sort=order, legend=None))
     labels = base.mark_text(align="left", dx=4).encode(text="label:N")
-    return (bars + labels).properties(title=title)
+    return (
+        (bars + labels)
+        .properties(width=170, height=alt.Step(20))
+        .facet(column=alt.Column("measure:N", sort=order, title=None))
+        .properties(title=title, description="Quiz progress per module: questions answered, "
+                    "answered correctly, and attempts, one panel each.")
+    )
 
 
 def reset(confirm: bool = False) -> Path | None:

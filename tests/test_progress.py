@@ -145,11 +145,16 @@ def test_show_returns_a_labelled_chart_of_answered_correct_attempts():
     progress.record("01-a", "q1", "x", False, 0, 1)
     progress.record("01-a", "q1", "y", True, 1, 1)
     spec = progress.show().to_dict()
-    marks = [layer["mark"] for layer in spec["layer"]]
+    assert spec["facet"]["column"]["field"] == "measure"  # one titled panel per measure
+    marks = [layer["mark"] for layer in spec["spec"]["layer"]]
     types = [m["type"] if isinstance(m, dict) else m for m in marks]
     assert types == ["bar", "text"]  # text labels: colour is not the only cue
     values = next(iter(spec["datasets"].values()))
-    assert sorted(v["label"] for v in values) == ["answered: 1", "attempts: 2", "correct: 1"]
+    answered = sorted(v["label"] for v in values if v["module"] == "01-a")
+    assert answered == ["answered: 1", "attempts: 2", "correct: 1"]
+    # modules with a bank but no answers are listed with zeros
+    assert {"answered: 0"} == {v["label"] for v in values
+                               if v["module"] == "01-identity-shift" and v["measure"] == "answered"}
 
 
 def test_reset_needs_confirmation_then_backs_up_and_clears(progress_file, monkeypatch):

@@ -87,20 +87,19 @@ def expect_columns(frame: Any, columns: Iterable[str], name: str) -> None:
         raise CheckFailed(f"❌ `{name}` is missing the column(s): {', '.join(missing)}.")
 
 
-def run(check: Any, *args: Any, **kwargs: Any) -> bool:
-    """Run one check for a learner: print its ✅/❌ message instead of a traceback."""
+def run(check: Any, *args: Any, **kwargs: Any) -> None:
+    """Run one check for a learner: print its ✅/❌ message instead of a traceback.
+
+    Returns None, so a self-check cell shows only the message.
+    """
     try:
         check(*args, **kwargs)
     except CheckFailed as failure:
         print(str(failure))
-        return False
     except NameError as missing:
         print(f"❌ {missing}: run the cell where you define it first.")
-        return False
     except NotImplementedError:
         print("❌ This exercise is not answered yet: replace `raise NotImplementedError()`.")
-        return False
-    return True
 
 
 def __getattr__(name: str) -> Any:
