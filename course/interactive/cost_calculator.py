@@ -176,10 +176,57 @@ def verdict(scenario: Scenario) -> Verdict:
     return Verdict(choice, tuple(reasons))
 
 
+def _theme() -> None:
+    import altair as alt
+
+    from course.charts import theme
+
+    if alt.theme.active != theme.THEME_NAME:
+        theme.register()
+
+
+def load_chart(stream: Any) -> Any:
+    """Transactions per second over time, with the average and the peak marked.
+
+    ``stream`` needs ``timestamp`` and ``transactions`` columns (the ``request_stream``
+    dataset has them).
+    """
+    import altair as alt
+    import pandas as pd
+
+    _theme()
+    missing = {"timestamp", "transactions"} - set(stream.columns)
+    if missing:
+        raise ValueError(f"load_chart() needs the column(s) {', '.join(sorted(missing))}")
+    marks = pd.DataFrame({
+        "level": ["average", "peak"],
+        "tps": [float(stream["transactions"].mean()), float(stream["transactions"].max())],
+    })
+    line = alt.Chart(stream).mark_line(strokeWidth=1).encode(
+        x=alt.X("timestamp:T", title="time (UTC)"),
+        y=alt.Y("transactions:Q", title="transactions per second",
+                scale=alt.Scale(zero=False)),
+    )
+    rules = alt.Chart(marks).mark_rule(strokeDash=[5, 3], strokeWidth=2).encode(
+        y="tps:Q", color=alt.Color("level:N", title="level"),
+        tooltip=["level:N", alt.Tooltip("tps:Q", format=",.0f")],
+    )
+    return (line + rules).properties(
+        width=560, height=220,
+        title=alt.TitleParams(
+            "Load on a fraud-scoring service (synthetic)",
+            subtitle="The bill follows the average; the servers follow the peak."),
+        description="Line chart of transactions per second over one synthetic hour, with "
+                    f"dashed lines at the average ({marks.tps[0]:,.0f}) and the peak "
+                    f"({marks.tps[1]:,.0f}).",
+    )
+
+
 def chart(scenario: Scenario) -> Any:
     """Two panels: monthly cost against load (log scales) and latency against the budget."""
     import altair as alt
 
+    _theme()
     note = "illustrative assumptions, not prices"
     curve = cost_curve(scenario)
     lines = alt.Chart(curve).mark_line().encode(
@@ -198,7 +245,7 @@ def chart(scenario: Scenario) -> Any:
     bars = alt.Chart(table).mark_bar().encode(
         x=alt.X("latency_ms:Q", title="latency per call (ms)"),
         y=alt.Y("option:N", title=None, sort=list(OPTIONS)),
-        color=alt.Color("option:N", legend=None, scale=alt.Scale(domain=list(OPTIONS))),
+        color=alt.Color("option:N", title="option", scale=alt.Scale(domain=list(OPTIONS))),
         tooltip=["option:N", "latency_ms:Q", "within_budget:N"],
     )
     budget = alt.Chart(alt.Data(values=[{"budget": scenario.latency_budget_ms}])).mark_rule(
@@ -237,15 +284,25 @@ def _slider(name: str, value: float) -> Any:
                              continuous_update=False, style=style, layout=layout)
 
 
+def chart_svg(scenario: Scenario) -> str:
+    """The chart as an SVG string, drawn offline by vl-convert (no browser, no network)."""
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_svg(chart(scenario).to_json())
+
+
 def calculator(scenario: Scenario | None = None) -> Any:
-    """The widget: sliders → chart and verdict. Works headless (it simply displays)."""
+    """The widget: sliders → chart and verdict. Works headless (it simply displays).
+
+    The chart is drawn to SVG inside an HTML widget rather than through an Output widget:
+    it then looks the same live and headless, and needs no renderer or network.
+    """
     import ipywidgets as widgets
-    from IPython.display import display
 
     start = scenario or Scenario()
     sliders = {name: _slider(name, getattr(start, name)) for name in SLIDERS}
     verdict_box = widgets.HTML()
-    chart_box = widgets.Output()
+    chart_box = widgets.HTML()
 
     def current() -> Scenario:
         values = {name: float(slider.value) for name, slider in sliders.items()}
@@ -254,9 +311,7 @@ def calculator(scenario: Scenario | None = None) -> Any:
     def refresh(_change: Any = None) -> None:
         chosen = current()
         verdict_box.value = verdict(chosen).html()
-        chart_box.clear_output(wait=True)
-        with chart_box:
-            display(chart(chosen))
+        chart_box.value = chart_svg(chosen)
 
     for slider in sliders.values():
         slider.observe(refresh, names="value")
