@@ -60,3 +60,10 @@ def test_estimate_grows_with_content(tmp_path):
     import json
     longer.write_text(json.dumps(nb))
     assert timing.estimate(longer).reading == pytest.approx(base.reading + 2.0)
+
+
+def test_welcome_lists_every_module_with_its_estimate():
+    welcome = ROOT / "solutions" / "00-welcome" / "00-welcome.ipynb"
+    text = "".join("".join(c["source"]) for c in read(welcome)["cells"])
+    listed = {m: int(t) for m, t in re.findall(r"\(\.\./([\w-]+)/[\w-]+\.ipynb\)[^\n]*\| ~(\d+) min", text)}
+    assert listed == ESTIMATES

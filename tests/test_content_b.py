@@ -232,7 +232,8 @@ def test_charts_build_and_render() -> None:
         cc.load_chart(pd.DataFrame({"x": [1]}))
 
 
-def test_calculator_widget_is_headless_and_reacts() -> None:
+def test_calculator_widget_is_headless_and_reacts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COURSE_WIDGETS", "live")
     widget = cc.calculator(cc.Scenario(tps=10_072))
     controls = widget.children[0].children[0].children
     sliders = [c for c in controls if hasattr(c, "value") and not isinstance(c.value, str)]
@@ -281,7 +282,8 @@ def test_recommend_rejects_unknown_criteria() -> None:
         pe.recommend(["likes_cats"])
 
 
-def test_explorer_widget_is_headless_and_reacts() -> None:
+def test_explorer_widget_is_headless_and_reacts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COURSE_WIDGETS", "live")
     widget = pe.explorer(["ml_math"])
     result = widget.children[-1]
     assert pe.ML_PATH in result.value
@@ -291,6 +293,14 @@ def test_explorer_widget_is_headless_and_reacts() -> None:
     by_label = {box.description: box for box in boxes}
     by_label[pe.BOTH_CRITERIA["both_small_company"]].value = True
     assert "Suggested path: both" in result.value
+
+
+def test_where_nobody_can_click_both_widgets_are_plain_html(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COURSE_WIDGETS", "static")
+    calculator_html = cc.calculator(cc.Scenario(tps=10_072))._repr_html_()
+    assert "Verdict" in calculator_html and "<svg" in calculator_html
+    explorer_html = pe.explorer(["ml_math"])._repr_html_()
+    assert "☑" in explorer_html and pe.ML_PATH in explorer_html
 
 
 # --- m08 ----------------------------------------------------------------------------------------

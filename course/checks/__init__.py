@@ -87,19 +87,37 @@ def expect_columns(frame: Any, columns: Iterable[str], name: str) -> None:
         raise CheckFailed(f"❌ `{name}` is missing the column(s): {', '.join(missing)}.")
 
 
-def run(check: Any, *args: Any, **kwargs: Any) -> None:
-    """Run one check for a learner: print its ✅/❌ message instead of a traceback.
+class Outcome:
+    """Whether a check passed. True or false like a bool, but a notebook shows nothing for it,
+    so a self-check cell displays only the check's own message."""
 
-    Returns None, so a self-check cell shows only the message.
-    """
+    def __init__(self, ok: bool) -> None:
+        self.ok = ok
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __repr__(self) -> str:
+        return "passed" if self.ok else "not passed"
+
+    def _ipython_display_(self) -> None:
+        """Display nothing: the ✅/❌ line was already printed."""
+
+
+def run(check: Any, *args: Any, **kwargs: Any) -> Outcome:
+    """Run one check for a learner: print its ✅/❌ message instead of a traceback."""
     try:
         check(*args, **kwargs)
     except CheckFailed as failure:
         print(str(failure))
+        return Outcome(False)
     except NameError as missing:
         print(f"❌ {missing}: run the cell where you define it first.")
+        return Outcome(False)
     except NotImplementedError:
         print("❌ This exercise is not answered yet: replace `raise NotImplementedError()`.")
+        return Outcome(False)
+    return Outcome(True)
 
 
 def __getattr__(name: str) -> Any:

@@ -297,9 +297,15 @@ def calculator(scenario: Scenario | None = None) -> Any:
     The chart is drawn to SVG inside an HTML widget rather than through an Output widget:
     it then looks the same live and headless, and needs no renderer or network.
     """
-    import ipywidgets as widgets
+    from course.render import widgets_live
 
     start = scenario or Scenario()
+    if not widgets_live():  # nobody can move a slider: show the starting point as HTML
+        from IPython.display import HTML
+
+        return HTML(verdict(start).html() + chart_svg(start))
+    import ipywidgets as widgets
+
     sliders = {name: _slider(name, getattr(start, name)) for name in SLIDERS}
     verdict_box = widgets.HTML()
     chart_box = widgets.HTML()

@@ -106,10 +106,20 @@ def recommend(selected: Iterable[str]) -> Recommendation:
 
 def explorer(selected: Iterable[str] = ()) -> Any:
     """Checkboxes for every criterion and a live recommendation. Works headless."""
-    import ipywidgets as widgets
+    from course.render import widgets_live
 
     start = set(selected)
-    recommend(start)  # fail early on unknown ids
+    first = recommend(start)  # fail early on unknown ids
+    if not widgets_live():  # nobody can tick a box: list the criteria and the result as HTML
+        from IPython.display import HTML
+
+        lists = "".join(
+            f"<p><strong>{title}</strong></p><ul>"
+            + "".join(f"<li>{'☑' if key in start else '☐'} {label}</li>" for key, label in criteria.items())
+            + "</ul>" for title, criteria in GROUPS.items())
+        return HTML(lists + first.html())
+    import ipywidgets as widgets
+
     boxes: dict[str, Any] = {}
     columns = []
     for title, criteria in GROUPS.items():
