@@ -91,26 +91,34 @@ def tool_env() -> dict[str, str]:
     return env
 
 
-def generate(root: Path, module: str, out_dir: Path) -> Path:
-    """Run nbgrader generate_assignment for one module into ``out_dir/module``."""
+def generate(root: Path, names: list[str], out_dir: Path) -> dict[str, Path]:
+    """Run nbgrader generate_assignment once for ``names`` into ``out_dir/<module>``.
+
+    One nbgrader process releases every module (``*``), so its start-up is paid once.
+    """
     scratch = Path(tempfile.mkdtemp(prefix="course-release-"))
+    pattern = names[0] if len(names) == 1 else "*"
     try:
         command = [
-            sys.executable, "-m", "nbgrader", "generate_assignment", module, "--force",
+            sys.executable, "-m", "nbgrader", "generate_assignment", pattern, "--force",
             f"--CourseDirectory.root={root}",
             f"--CourseDirectory.release_directory={scratch / 'release'}",
             f"--CourseDirectory.db_url=sqlite:///{scratch / 'gradebook.db'}",
             "--log-level=ERROR",
         ]
         done = subprocess.run(command, cwd=root, capture_output=True, text=True, env=tool_env())
-        produced = scratch / "release" / module
-        if done.returncode != 0 or not produced.is_dir():
-            raise ReleaseError(f"nbgrader could not release {module}:\n{done.stdout}{done.stderr}")
-        target = out_dir / module
-        if target.exists():
-            shutil.rmtree(target)
-        shutil.copytree(produced, target)
-        return target
+        missing = [m for m in names if not (scratch / "release" / m).is_dir()]
+        if done.returncode != 0 or missing:
+            raise ReleaseError(f"nbgrader could not release {', '.join(missing or names)}:\n"
+                               f"{done.stdout}{done.stderr}")
+        produced = {}
+        for module in names:
+            target = out_dir / module
+            if target.exists():
+                shutil.rmtree(target)
+            shutil.copytree(scratch / "release" / module, target)
+            produced[module] = target
+        return produced
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -119,30 +127,31 @@ def release(root: Path, only: list[str] | None = None, out_dir: Path | None = No
     """Release the given modules (default all) into ``out_dir`` (default ``notebooks/``).
 
     Raises :class:`ReleaseError` naming every leak; on a leak nothing is written to
-    ``notebooks/`` for that module.
+    ``notebooks/`` at all.
     """
     names = only or modules(root)
     unknown = [m for m in names if not (root / "solutions" / m).is_dir()]
     if unknown:
         raise ReleaseError(f"no such module in solutions/: {', '.join(unknown)}")
     final_dir = out_dir or root / "notebooks"
-    written: list[Path] = []
-    for module in names:
-        staging = Path(tempfile.mkdtemp(prefix="course-stage-"))
-        try:
-            produced = generate(root, module, staging)
+    staging = Path(tempfile.mkdtemp(prefix="course-stage-"))
+    try:
+        produced = generate(root, names, staging)
+        for module in names:
             leaks: list[Leak] = []
-            for notebook in sorted(produced.glob("*.ipynb")):
+            for notebook in sorted(produced[module].glob("*.ipynb")):
                 normalise(notebook)
                 leaks += find_leaks(notebook, root / "solutions" / module / notebook.name)
             if leaks:
                 raise ReleaseError("leak check failed:\n" + "\n".join(map(str, leaks)))
+        written: list[Path] = []
+        for module in names:
             target = final_dir / module
             if target.exists():
                 shutil.rmtree(target)
             final_dir.mkdir(parents=True, exist_ok=True)
-            shutil.copytree(produced, target)
+            shutil.copytree(produced[module], target)
             written.append(target)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-    return written
+        return written
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
