@@ -24,3 +24,11 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # Headless runs embed charts as images (see course/render.py) and never wait forever.
 c.ExecutePreprocessor.timeout = 120
 c.Execute.timeout = 120
+
+# Plain `nbgrader generate_feedback` and formgrader's feedback button hide hidden tests
+# too (nbgrader #917): the page keeps each test's verdict and points, never its source.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "course.grading.feedback.HideHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 
 def _release(args: argparse.Namespace) -> int:
@@ -21,17 +24,144 @@ def _release(args: argparse.Namespace) -> int:
     return 0
 
 
+def _course(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from course.grading import config
+
+    return config.load(args.course_dir, args.db)
+
+
+def _assignments(course, wanted: list[str] | None) -> list[str]:  # type: ignore[no-untyped-def]
+    if wanted:
+        return wanted
+    source = course.dir("source")
+    return sorted(p.name for p in source.iterdir() if p.is_dir()) if source.is_dir() else []
+
+
+def _autograde(args: argparse.Namespace) -> int:
+    from course.grading.autograde import autograde, summary
+    from course.grading.execute import RunLimits
+    from course.grading.sandbox import Limits
+
+    course = _course(args)
+    limits = RunLimits(cell_timeout=args.timeout, budget=args.budget,
+                       kernel=Limits(memory_bytes=args.memory * 1024**2))
+    lines = autograde(course, args.assignment, args.student, jobs=args.jobs, limits=limits,
+                      allow_unsandboxed=args.no_sandbox_ok, quiet=args.quiet)
+    print(summary(lines))
+    print(f"\nlog: {course.log_path}")
+    return 1 if any(x["status"] == "error" for x in lines) else 0
+
+
+def _feedback(args: argparse.Namespace) -> int:
+    from course.grading import feedback
+
+    course = _course(args)
+    for assignment in _assignments(course, args.assignment):
+        written = feedback.generate(course, assignment, args.student)
+        print(f"{assignment}: {len(written)} feedback file(s) in {course.dir('feedback')}")
+        if args.exchange:
+            feedback.release(course, assignment, args.exchange, args.student)
+            print(f"{assignment}: feedback released to {args.exchange}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from course.grading.export import export
+
+    course = _course(args)
+    count = export(course, args.out, per_cell=args.cells)
+    print(f"wrote {count} row(s) to {args.out}")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from course.grading.report import write
+
+    print(f"wrote {write(_course(args), args.out)}")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from course.grading.check import check
+    from course.grading.repair import InvalidNotebook
+
+    try:
+        report = check(args.notebook, timeout=args.timeout)
+    except (InvalidNotebook, FileNotFoundError) as error:
+        print(f"course check: {error}")
+        return 2
+    print(report.text(args.notebook.name))
+    return 0 if report.ready else 1
+
+
+def _grading_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--course-dir", type=Path, default=None,
+                        help="the nbgrader course folder (default: the nearest one with "
+                             "nbgrader_config.py)")
+    parser.add_argument("--db", default=None,
+                        help="gradebook SQLAlchemy URL (default: from nbgrader_config.py)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command."""
-    parser = argparse.ArgumentParser(prog="course", description="Run the course: release, grade, check.")
+    parser = argparse.ArgumentParser(prog="course",
+                                     description="Run the course: release, grade, check.")
     commands = parser.add_subparsers(dest="command", required=True)
-    rel = commands.add_parser("release", help="regenerate notebooks/ from solutions/ (leak-checked)")
-    rel.add_argument("modules", nargs="*", help="module folders, e.g. 01-identity-shift (default: all)")
+    rel = commands.add_parser("release",
+                              help="regenerate notebooks/ from solutions/ (leak-checked)")
+    rel.add_argument("modules", nargs="*",
+                     help="module folders, e.g. 01-identity-shift (default: all)")
     rel.set_defaults(run=_release)
+
+    auto = commands.add_parser("autograde", help="grade submitted/ in parallel, sandboxed")
+    _grading_options(auto)
+    auto.add_argument("--assignment", action="append", help="only this assignment (repeatable)")
+    auto.add_argument("--student", nargs="+", help="only these students")
+    auto.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                      help="worker processes (default: CPU count)")
+    auto.add_argument("--timeout", type=float, default=60, help="seconds per cell (default 60)")
+    auto.add_argument("--budget", type=float, default=600,
+                      help="seconds per notebook (default 600)")
+    auto.add_argument("--memory", type=int, default=2048, help="MiB per kernel (default 2048)")
+    auto.add_argument("--no-sandbox-ok", action="store_true",
+                      help="run student code without a sandbox if bubblewrap is unavailable")
+    auto.add_argument("--quiet", action="store_true", help="no progress line")
+    auto.set_defaults(run=_autograde)
+
+    feed = commands.add_parser("feedback", help="feedback HTML without hidden tests")
+    _grading_options(feed)
+    feed.add_argument("--assignment", action="append", help="only this assignment (repeatable)")
+    feed.add_argument("--student", nargs="+", help="only these students")
+    feed.add_argument("--exchange", type=Path, help="also release it to this nbgrader exchange")
+    feed.set_defaults(run=_feedback)
+
+    exp = commands.add_parser("export", help="grades as CSV")
+    _grading_options(exp)
+    exp.add_argument("--out", type=Path, default=Path("grades.csv"), help="default grades.csv")
+    exp.add_argument("--cells", action="store_true", help="one row per graded cell")
+    exp.set_defaults(run=_export)
+
+    rep = commands.add_parser("report", help="an offline HTML report of the class")
+    _grading_options(rep)
+    rep.add_argument("--out", type=Path, default=Path("report.html"), help="default report.html")
+    rep.set_defaults(run=_report)
+
+    chk = commands.add_parser("check", help="check your notebook before you submit it")
+    chk.add_argument("notebook", type=Path)
+    chk.add_argument("--timeout", type=int, default=120, help="seconds per cell (default 120)")
+    chk.set_defaults(run=_check)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``course`` command."""
     args = build_parser().parse_args(argv)
-    return int(args.run(args))
+    if args.command in ("release", "check"):
+        return int(args.run(args))
+    from course.grading.config import GradingError
+
+    try:
+        return int(args.run(args))
+    except GradingError as error:
+        print(f"course {args.command}: {error}", file=sys.stderr)
+        return 2

@@ -1,0 +1,15 @@
+"""Instructor grading pipeline: parallel, sandboxed, robust autograding on top of nbgrader.
+
+Modules, one job each:
+
+- :mod:`.config`      where the course's folders and gradebook are (from ``nbgrader_config.py``)
+- :mod:`.reference`   the trusted version of every graded cell (gradebook + source notebook)
+- :mod:`.repair`      read a submission and restore it against the reference
+- :mod:`.instrument`  rewrite test cells: strict equality and an out-of-band pass token
+- :mod:`.sandbox`     the kernel command wrapped in bubblewrap + prlimit
+- :mod:`.execute`     run one notebook with time, output and memory limits
+- :mod:`.worker`      grade one submission (runs in a worker process)
+- :mod:`.gradebook`   the single writer that records scores via nbgrader's Gradebook API
+- :mod:`.autograde`   plan, run in parallel, log (``autograded/grading-log.jsonl``)
+- :mod:`.feedback`, :mod:`.export`, :mod:`.report`, :mod:`.check`
+"""

@@ -1,0 +1,274 @@
+"""Execute one repaired notebook in a (sandboxed) kernel, with limits.
+
+- cell timeout, then interrupt; a kernel that ignores the interrupt is killed;
+- a time budget for the whole notebook;
+- kernel death (``os._exit``, CPU limit) ends the run: unreached test cells get an error
+  output, so nbgrader's scoring gives them 0 and the notebook still has a result;
+- each cell's output is capped (characters) while it streams in;
+- test cells are judged on three signals: the reply status, error outputs, and a token the
+  instrumented cell prints at its very end (see :mod:`course.grading.instrument`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from jupyter_client.manager import AsyncKernelManager
+from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbformat.v4 import new_code_cell, new_output
+
+from course.grading import sandbox
+from course.grading.instrument import MARKER, instrument
+from course.grading.repair import SKIP
+
+STATUS_ORDER = ("error", "invalid", "missing", "kernel-died", "killed", "timeout", "memory",
+                "tampered", "repaired", "ok")
+
+
+def worst(statuses: list[str]) -> str:
+    """The most serious of several statuses."""
+    return min(statuses or ["ok"], key=STATUS_ORDER.index)
+
+
+@dataclass(frozen=True)
+class RunLimits:
+    """Time and output limits of one notebook run."""
+
+    cell_timeout: float = 60.0
+    budget: float = 300.0
+    grace: float = 5.0
+    output_chars: int = 200_000
+    kernel: sandbox.Limits = field(default_factory=sandbox.Limits)
+
+
+@dataclass
+class RunResult:
+    """The executed notebook and what happened."""
+
+    nb: nbformat.NotebookNode
+    statuses: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class _KernelManager(AsyncKernelManager):
+    """A kernel manager whose command is wrapped by :func:`sandbox.wrap`."""
+
+    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+        command = super().format_kernel_cmd(extra_arguments)
+        return self.course_wrap(command)  # type: ignore[attr-defined]
+
+
+class _Client(NotebookClient):
+    """nbclient with a per-cell output cap and the execute replies kept."""
+
+    def __init__(self, *args: object, cap: int, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.cap, self.used, self.capped = cap, {}, set()
+        self.replies: dict[int, dict] = {}
+        self.token: str | None = None
+        self.on_cell_executed = self._keep_reply
+
+    def _keep_reply(self, cell: object, cell_index: int, execute_reply: dict) -> None:
+        self.replies[cell_index] = execute_reply
+
+    def output(self, outs, msg, display_id, cell_index):  # type: ignore[no-untyped-def]
+        content = msg.get("content", {})
+        if self.token and self.token in str(content.get("text", "")):
+            return super().output(outs, msg, display_id, cell_index)
+        size = len(json.dumps(content, default=str))
+        used = self.used.get(cell_index, 0)
+        self.used[cell_index] = used + size
+        if used + size <= self.cap:
+            return super().output(outs, msg, display_id, cell_index)
+        if cell_index not in self.capped:
+            self.capped.add(cell_index)
+            outs.append(new_output("stream", name="stdout",
+                                   text=f"\n[output truncated by the grader: more than "
+                                        f"{self.cap} characters]\n"))
+        return None
+
+
+def _error(ename: str, evalue: str) -> nbformat.NotebookNode:
+    return new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+
+
+def _is_test(cell: nbformat.NotebookNode) -> bool:
+    meta = cell.metadata.get("nbgrader", {})
+    return bool(meta.get("grade")) and not meta.get("solution") and cell.cell_type == "code"
+
+
+def _label(index: int, cell: nbformat.NotebookNode) -> str:
+    grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+    return f"cell {index}" + (f" ({grade_id})" if grade_id else "")
+
+
+def _judge_test(client: _Client, index: int, cell: nbformat.NotebookNode, token: str | None,
+                result: RunResult) -> None:
+    """Decide pass/fail from reply + outputs + token; make failures visible as errors."""
+    reply = client.replies.get(index, {}).get("content", {})
+    errors = [o for o in cell.outputs if o.output_type == "error"]
+    seen = False
+    for output in cell.outputs:
+        if token and output.output_type == "stream" and token in output.text:
+            seen = True
+            output.text = "".join(part for part in output.text.splitlines(True)
+                                  if token not in part)
+    cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and not o.text)]
+    if any(MARKER in str(o.get("evalue", "")) for o in errors):
+        result.statuses.append("tampered")
+        result.notes.append(f"{_label(index, cell)}: always-equal object rejected")
+    if errors:
+        return
+    failed = reply.get("status") == "error" or (token is not None and not seen)
+    if failed:
+        why = reply.get("ename") or "no completion token"
+        cell.outputs.append(_error("TestFailed", f"the test did not complete ({why}) but no "
+                                   "error was shown: tracebacks were hidden"))
+        result.statuses.append("tampered")
+        result.notes.append(f"{_label(index, cell)}: failed with its error hidden "
+                            "(showtraceback tampering?)")
+
+
+TIMEOUT_ENAME = "CellTimeoutError"
+
+
+def _timed_out(client: _Client, index: int) -> bool:
+    reply = client.replies.get(index, {}).get("content", {})
+    return reply.get("status") == "error" and reply.get("ename") == TIMEOUT_ENAME
+
+
+async def _responsive(client: _Client, index: int, grace: float) -> bool:
+    """After an interrupt: does the kernel answer a trivial cell within ``grace``?"""
+    probe = new_code_cell("pass")
+    client.timeout = int(max(1, grace))
+    client.replies.pop(index, None)
+    cell = client.nb.cells[index]
+    try:
+        await client.async_execute_cell(probe, index)
+    except (CellTimeoutError, DeadKernelError, RuntimeError):
+        return False
+    finally:
+        client.nb.cells[index] = cell  # nbclient stores the executed (probe) cell there
+    return not _timed_out(client, index)
+
+
+async def _run(nb: nbformat.NotebookNode, workdir: Path, rundir: Path, limits: RunLimits,
+               sandboxed: bool) -> RunResult:
+    result = RunResult(nb)
+    km = _KernelManager(kernel_name="python3", transport="ipc", ip=str(rundir / "kernel"),
+                        connection_file=str(rundir / "kernel.json"))
+    km.course_wrap = lambda cmd: sandbox.wrap(cmd, workdir, rundir, limits.kernel, sandboxed)
+    client = _Client(nb, km=km, cap=limits.output_chars, timeout=int(limits.cell_timeout),
+                     allow_errors=True, interrupt_on_timeout=True,
+                     error_on_timeout={"ename": TIMEOUT_ENAME, "evalue": "time limit",
+                                       "traceback": []},
+                     raise_on_iopub_timeout=False, iopub_timeout=5, record_timing=False,
+                     startup_timeout=60, shutdown_kernel="immediate",
+                     extra_arguments=["--HistoryManager.hist_file=:memory:"],
+                     resources={"metadata": {"path": str(workdir)}})
+    started = time.monotonic()
+    stopped: str | None = None
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    async with client.async_setup_kernel(env=sandbox.environment(sandboxed), **quiet):
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            is_test = _is_test(cell)
+            if SKIP in cell.metadata:
+                cell.outputs = [_error("NotRun", cell.metadata[SKIP])] if is_test else []
+                continue
+            if stopped:
+                if is_test:
+                    cell.outputs = [_error("NotRun", f"not run: {stopped}")]
+                continue
+            remaining = limits.budget - (time.monotonic() - started)
+            if remaining < 1:
+                stopped = f"the notebook's time budget of {limits.budget:g} s was used up"
+                result.statuses.append("killed")
+                result.notes.append(f"{_label(index, cell)}: {stopped}")
+                if is_test:
+                    cell.outputs = [_error("NotRun", f"not run: {stopped}")]
+                continue
+            timeout = min(limits.cell_timeout, remaining)
+            client.timeout = int(max(1, timeout))
+            original, token = cell.source, None
+            if is_test:
+                code, token = instrument(original)
+                cell.source = code
+            client.token = token
+            try:
+                await client.async_execute_cell(cell, index)
+                if _timed_out(client, index):
+                    timed_out = client.replies.pop(index)
+                    cell.outputs.append(_error(TIMEOUT_ENAME,
+                                               f"stopped after {timeout:g} s (time limit)"))
+                    if await _responsive(client, index, limits.grace):
+                        result.statuses.append("timeout")
+                        result.notes.append(f"{_label(index, cell)}: timed out after "
+                                            f"{timeout:g} s; interrupted")
+                    else:
+                        stopped = f"{_label(index, cell)} did not stop when interrupted"
+                        result.statuses.append("killed")
+                        result.notes.append(f"{stopped}; kernel killed after {timeout:g} s")
+                        await km.shutdown_kernel(now=True)
+                    client.replies[index] = timed_out
+            except CellTimeoutError as error:
+                stopped = f"{_label(index, cell)}: no output from the kernel ({error})"
+                cell.outputs.append(_error(TIMEOUT_ENAME, stopped))
+                result.statuses.append("killed")
+                result.notes.append(stopped)
+                await km.shutdown_kernel(now=True)
+            except DeadKernelError:
+                stopped = f"the kernel died while running {_label(index, cell)}"
+                cell.outputs.append(_error("DeadKernelError", stopped))
+                result.statuses.append("kernel-died")
+                result.notes.append(stopped)
+            finally:
+                cell.source = original
+                client.token = None
+            _nbgrader_reply_error(client, index, cell)
+            if is_test:
+                _judge_test(client, index, cell, token if not stopped else None, result)
+            if any(o.output_type == "error" and o.get("ename") == "MemoryError"
+                   for o in cell.outputs):
+                result.statuses.append("memory")
+                mib = limits.kernel.memory_bytes // 1024**2
+                result.notes.append(f"{_label(index, cell)}: memory limit ({mib} MiB) reached")
+            if index in client.capped:
+                result.statuses.append("repaired")
+                result.notes.append(f"{_label(index, cell)}: output capped at "
+                                    f"{limits.output_chars} characters")
+    return result
+
+
+def _nbgrader_reply_error(client: _Client, index: int, cell: nbformat.NotebookNode) -> None:
+    """Like nbgrader's Execute: an error reply with no matching error output adds one."""
+    reply = client.replies.get(index, {}).get("content", {})
+    if reply.get("status") != "error" or _is_test(cell) or reply.get("ename") == TIMEOUT_ENAME:
+        return
+    if not any(o.output_type == "error" and o.get("ename") == reply.get("ename")
+               for o in cell.outputs):
+        cell.outputs.append(new_output("error", ename=reply.get("ename", "Error"),
+                                       evalue=reply.get("evalue", ""),
+                                       traceback=reply.get("traceback") or [
+                                           "ERROR: An error occurred while showtraceback "
+                                           "was disabled"]))
+
+
+def run_notebook(nb: nbformat.NotebookNode, workdir: Path, rundir: Path, limits: RunLimits,
+                 sandboxed: bool) -> RunResult:
+    """Execute ``nb`` in place; never raises for anything the student's code does."""
+    from nbgrader.preprocessors import LimitOutput
+
+    result = asyncio.run(_run(nb, workdir, rundir, limits, sandboxed))
+    LimitOutput().preprocess(result.nb, {})
+    for cell in result.nb.cells:
+        cell.metadata.pop(SKIP, None)
+    return result
