@@ -73,7 +73,9 @@ def render(agendas: list[Agenda]) -> str:
         parts.append(f"### {agenda.title} ({agenda.total_minutes} minutes)\n")
         parts.append("| time | minutes | block | notes |\n|---|---:|---|---|")
         for start, end, block in agenda.rows():
-            name = f"[{block.title}](solutions/{block.module}/{block.module}.ipynb)" if block.module else block.title
+            name = block.title
+            if block.module:
+                name = f"[{block.title}](solutions/{block.module}/{block.module}.ipynb)"
             parts.append(f"| {start}–{end} | {block.minutes} | {name} | {block.note} |")
         parts.append("")
     return "\n".join(parts)

@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     root = paths.require_repo_root()
     write_settings_overrides()
     command = lab_command(root, args.port, open_browser=not args.no_browser)
-    print("Starting JupyterLab on http://127.0.0.1:%d (Ctrl+C to stop)" % args.port, flush=True)
+    print(f"Starting JupyterLab on http://127.0.0.1:{args.port} (Ctrl+C to stop)", flush=True)
     os.execv(command[0], command)
     return 0  # not reached
 

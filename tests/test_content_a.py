@@ -1,7 +1,6 @@
 """Modules 00, 02, 03 and 04: the solution notebooks run, and their checks are strict.
 
 Three layers:
-- each solution notebook executes headless (PNG charts) without an error or a ❌ self-check;
 - the ``course.checks.m02/m03/m04`` self-checks accept the solutions and reject wrong types,
   look-alike objects whose ``__eq__`` always says True, and plausible wrong answers;
 - the hidden test cells of the notebooks, run in a plain namespace, do the same.
@@ -19,7 +18,7 @@ import pytest
 
 from course import data
 from course.checks import CheckFailed, m02, m03, m04
-from tests.notebook_tools import ROOT, error_outputs, execute
+from tests.notebook_tools import ROOT
 
 MODULES = ("00-welcome", "02-ai-vs-ml-engineering", "03-market-numbers", "04-skills-map")
 
@@ -88,21 +87,6 @@ def solution_pick() -> dict[str, str]:
 
 
 # --- the notebooks run -----------------------------------------------------------------------
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("module", MODULES)
-def test_solution_notebook_runs_without_errors(module: str) -> None:
-    notebook = ROOT / "solutions" / module / f"{module}.ipynb"
-    executed = execute(notebook, timeout=180)
-    assert error_outputs(executed) == []
-    failed = [
-        f"cell {index}: {output['text'].strip()}"
-        for index, cell in enumerate(executed.cells)
-        for output in cell.get("outputs", [])
-        if output.get("output_type") == "stream" and "❌" in output.get("text", "")
-    ]
-    assert failed == [], "a self-check failed on the solution"
 
 
 @pytest.mark.parametrize("module", MODULES)

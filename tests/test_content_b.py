@@ -1,7 +1,6 @@
 """Modules 08, 09 and 10: the notebooks run, the widgets compute, and the checks are strict.
 
 Layers:
-- each solution notebook executes headless (PNG charts) without an error or a ❌ self-check;
 - the pure functions behind the cost calculator and the path explorer;
 - ``course.checks.m08/m09/m10`` accept the solutions and reject wrong types, look-alike
   objects whose ``__eq__`` always says True, and plausible wrong answers;
@@ -21,7 +20,7 @@ import pytest
 from course.checks import CheckFailed, m08, m09, m10
 from course.interactive import cost_calculator as cc
 from course.interactive import path_explorer as pe
-from tests.notebook_tools import ROOT, error_outputs, execute
+from tests.notebook_tools import ROOT
 
 MODULES = ("08-when-to-build", "09-model-lifecycle", "10-career-paths")
 
@@ -115,21 +114,6 @@ def recommend_path() -> Callable[[dict], Any]:
 
 
 # --- the notebooks run -----------------------------------------------------------------------
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("module", MODULES)
-def test_solution_notebook_runs_without_errors(module: str) -> None:
-    notebook = ROOT / "solutions" / module / f"{module}.ipynb"
-    executed = execute(notebook, timeout=180)
-    assert error_outputs(executed) == []
-    failed = [
-        f"cell {index}: {output['text'].strip()}"
-        for index, cell in enumerate(executed.cells)
-        for output in cell.get("outputs", [])
-        if output.get("output_type") == "stream" and "❌" in output.get("text", "")
-    ]
-    assert failed == [], "a self-check failed on the solution"
 
 
 @pytest.mark.parametrize("module", MODULES)
