@@ -28,10 +28,12 @@ workshop: $(STAMP)  ## set up, then open JupyterLab on the welcome notebook
 test: $(STAMP)  ## set up, then run every test (browser tests included)
 	bash scripts/ensure_chromium.sh
 	$(PY) -m ruff check course tests bench scripts
-	$(PY) -m pytest
+	$(PY) -m course.quiz lint
+	$(PY) -m pytest -n 2 --dist loadscope -m "not browser" --nbval-lax tests solutions
+	$(PY) -m pytest -m browser tests/browser
 
-test-fast: $(STAMP)  ## the tests without the browser suite
-	$(PY) -m pytest -m "not browser"
+test-fast: $(STAMP)  ## the quick tests: no notebook runs, no grading runs, no browser
+	$(PY) -m pytest -n 2 -m "not browser and not slow" tests
 
 lint: $(STAMP)
 	$(PY) -m ruff check course tests bench scripts
