@@ -2,8 +2,8 @@
 
 Live in JupyterLab (or VS Code) charts use Altair's ``jupyter`` renderer in offline mode
 (anywidget + vl-convert's bundled Vega). Headless runs (nbgrader, nbconvert, nbval, the
-tests) embed a PNG made by vl-convert, so executed notebooks stay small and still show
-every chart. ``COURSE_RENDERER`` = ``live`` | ``png`` | ``svg`` overrides the choice.
+tests) embed an SVG made by vl-convert, so executed notebooks stay small (about a fifth of
+the same chart as PNG) and still show every chart. ``COURSE_RENDERER`` = ``live`` | ``png`` | ``svg`` overrides the choice.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ def choose_renderer(environ: os._Environ[str] | dict[str, str] | None = None) ->
     if forced in {"live", "png", "svg"}:
         return forced
     if env.get("NBGRADER_EXECUTION"):
-        return "png"
+        return "svg"
     if any(env.get(marker) for marker in LIVE_MARKERS):
         return "live"
-    return "png"
+    return "svg"
 
 
 def widgets_live(environ: os._Environ[str] | dict[str, str] | None = None) -> bool:

@@ -9,9 +9,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# Kernels started by the tests inherit this: charts become PNG images, never live widgets.
-os.environ.setdefault("COURSE_RENDERER", "png")
-os.environ.pop("JPY_SESSION_NAME", None)
+# Kernels started by the tests see what nbgrader's and nbconvert's kernels see: no live
+# front end, so charts become embedded SVG images and quizzes static HTML.
+for _name in ("COURSE_RENDERER", "COURSE_WIDGETS", "COURSE_QUIZ_STATIC", "JPY_SESSION_NAME"):
+    os.environ.pop(_name, None)
 
 
 @pytest.fixture(scope="session")

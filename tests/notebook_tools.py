@@ -33,7 +33,6 @@ def execute(path: Path, timeout: int = 180, allow_errors: bool = False) -> Any:
 
     nb = nbformat.read(path, as_version=4)
     env_before = dict(os.environ)
-    os.environ["COURSE_RENDERER"] = os.environ.get("COURSE_RENDERER", "png")
     os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])
     try:
         client = NotebookClient(nb, timeout=timeout, kernel_name="python3",

@@ -14,9 +14,10 @@ from tests.notebook_tools import ROOT
 
 
 @pytest.mark.parametrize("environ, expected", [
-    ({}, "png"),
+    ({}, "svg"),
     ({"JPY_SESSION_NAME": "/lab/01.ipynb"}, "live"),
-    ({"JPY_SESSION_NAME": "x", "NBGRADER_EXECUTION": "autograde"}, "png"),
+    ({"JPY_SESSION_NAME": "x", "NBGRADER_EXECUTION": "autograde"}, "svg"),
+    ({"COURSE_RENDERER": "png"}, "png"),
     ({"COURSE_RENDERER": "svg", "JPY_SESSION_NAME": "x"}, "svg"),
     ({"VSCODE_PID": "12"}, "live"),
 ])
@@ -41,9 +42,9 @@ def test_setup_registers_theme_and_static_renderer(capsys):
     from course import setup
 
     chosen = setup()
-    assert chosen["renderer"] == "png" and chosen["datasets"] == ROOT / "datasets"
+    assert chosen["renderer"] == "svg" and chosen["datasets"] == ROOT / "datasets"
     assert alt.theme.active == "course"
-    assert alt.renderers.active == "png"
+    assert alt.renderers.active == "svg"
     assert "Course ready" in capsys.readouterr().out
 
 

@@ -1,7 +1,7 @@
 """Every solution notebook, executed headless as nbgrader and nbconvert run it.
 
 One execution per notebook serves every assertion: no error, every self-check passes on the
-solution, charts are embedded PNG images (no live widget state), and the executed file stays
+solution, charts are embedded SVG images (no live widget state), and the executed file stays
 small enough for autograded copies and feedback pages (module 01: under 300 KB).
 """
 
@@ -43,18 +43,18 @@ def test_every_self_check_passes_on_the_solution(executed):
 def test_charts_are_embedded_images_not_live_widgets(executed):
     path, nb = executed
     kinds = [key for cell in nb.cells for out in cell.get("outputs", []) for key in out.get("data", {})]
-    assert "image/png" in kinds or "text/html" in kinds, f"{path.name} shows nothing"
+    assert "image/svg+xml" in kinds or "text/html" in kinds, f"{path.name} shows nothing"
     assert not [k for k in kinds if k in LIVE_ONLY], f"{path.name} saved live-only outputs"
     assert "widgets" not in nb.metadata, f"{path.name} saved widget state"
 
 
-def test_chart_cells_show_a_png(executed):
+def test_chart_cells_show_an_embedded_svg(executed):
     path, nb = executed
     chart_cells = [c for c in nb.cells if c.cell_type == "code"
                    and c.source.strip().startswith("charts.") and "save_static" not in c.source]
     for cell in chart_cells:
         kinds = {key for out in cell.outputs for key in out.get("data", {})}
-        assert "image/png" in kinds, f"{path.name}: {cell.source!r} shows {sorted(kinds)}"
+        assert "image/svg+xml" in kinds, f"{path.name}: {cell.source!r} shows {sorted(kinds)}"
 
 
 def test_executed_notebook_stays_small(executed):
