@@ -3,7 +3,8 @@
 Live in JupyterLab (or VS Code) charts use Altair's ``jupyter`` renderer in offline mode
 (anywidget + vl-convert's bundled Vega). Headless runs (nbgrader, nbconvert, nbval, the
 tests) embed an SVG made by vl-convert, so executed notebooks stay small (about a fifth of
-the same chart as PNG) and still show every chart. ``COURSE_RENDERER`` = ``live`` | ``png`` | ``svg`` overrides the choice.
+the same chart as PNG) and still show every chart.
+``COURSE_RENDERER`` = ``live`` | ``png`` | ``svg`` overrides the choice.
 """
 
 from __future__ import annotations
