@@ -1,0 +1,210 @@
+"""Run the benchmarks: ``python -m bench.run`` (full, rewrites bench/README.md) or ``--quick``.
+
+Quick mode is a smoke run (one run of each figure, module 01, 3 students, serial nbgrader and
+``course autograde --jobs 2``) that prints its tables and writes ``build/bench-quick.md``; it
+never touches ``bench/README.md``. A partial run (``--only``) writes ``build/bench-partial.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bench import common, discover, machine
+from bench.common import ROOT, Table
+
+BENCHMARKS = ("execution", "autograde", "startup", "sizes", "labs")
+README = ROOT / "bench" / "README.md"
+QUICK_OUT = ROOT / "build" / "bench-quick.md"
+
+# Full-mode autograding size: chosen so `make bench` stays within ~25 minutes on 2 cores.
+FULL_STUDENTS = 6
+FULL_GRADE_MODULES = ("01", "05")
+
+
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument("--quick", action="store_true",
+                        help="smoke run: 1 run, module 01, 3 students, no --jobs 1 row; "
+                             "writes build/bench-quick.md")
+    parser.add_argument("--only", nargs="+", choices=BENCHMARKS, help="run only these benchmarks")
+    parser.add_argument("--modules", nargs="+",
+                        help="modules to execute/size (folder or number; default: all, quick: 01)")
+    parser.add_argument("--grade-modules", nargs="+",
+                        help="modules of the synthetic class, or 'all' (default: "
+                             f"{' '.join(FULL_GRADE_MODULES)}; quick: 01)")
+    parser.add_argument("--students", type=int,
+                        help=f"class size (default {FULL_STUDENTS}; quick 3)")
+    parser.add_argument("--runs", type=int, help="runs per figure (default 3; quick 1)")
+    parser.add_argument("--startup-runs", type=int,
+                        help="runs per start-up command (default 10; quick 3)")
+    parser.add_argument("--output", type=Path,
+                        help="where to write the markdown (default bench/README.md; quick: "
+                             "build/bench-quick.md)")
+    return parser.parse_args(argv)
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def settings(args: argparse.Namespace, argv: Sequence[str]) -> dict[str, Any]:
+    """Resolve every option against the mode's defaults."""
+    quick = args.quick
+    chosen = args.modules or (["01"] if quick else None)
+    grade = args.grade_modules or (["01"] if quick else list(FULL_GRADE_MODULES))
+    if grade == ["all"]:
+        grade = []
+    return {
+        "quick": quick,
+        "only": set(args.only or BENCHMARKS),
+        "modules": discover.modules(ROOT, chosen),
+        "grade_modules": discover.modules(ROOT, grade or None),
+        "students": args.students or (3 if quick else FULL_STUDENTS),
+        "runs": args.runs or (1 if quick else 3),
+        "startup_runs": args.startup_runs or (3 if quick else 10),
+        "output": args.output or (QUICK_OUT if quick else README),
+        "argv": list(argv),
+    }
+
+
+def run_all(cfg: dict[str, Any]) -> tuple[list[Table], dict[str, float]]:
+    """Run the selected benchmarks in order; return their tables and each one's seconds."""
+    from bench import execution, labs, sizes, startup
+
+    tables: list[Table] = []
+    took: dict[str, float] = {}
+    quick, runs, only = cfg["quick"], cfg["runs"], cfg["only"]
+    notebooks = discover.solution_notebooks(ROOT, cfg["modules"])
+    executed: dict[Path, list[Any]] = {}
+    autograded: dict[str, int] = {}
+
+    if "execution" in only:
+        start = time.perf_counter()
+        log(f"execution: {len(notebooks)} notebook(s) × {runs} run(s)")
+        result = execution.measure(notebooks, runs, log)
+        executed = result.executed
+        tables.append(execution.table(result, runs, quick))
+        took["execution"] = time.perf_counter() - start
+    if "startup" in only:
+        start = time.perf_counter()
+        log(f"start-up: {cfg['startup_runs']} round(s)")
+        tables.append(startup.run(cfg["startup_runs"], quick, log))
+        took["startup"] = time.perf_counter() - start
+    if "autograde" in only:
+        from bench import autograde
+
+        start = time.perf_counter()
+        log(f"autograde: {cfg['students']} students × {cfg['grade_modules']} × {runs} run(s)")
+        table, autograded = autograde.run(cfg["grade_modules"], cfg["students"], runs, quick, log)
+        tables.append(table)
+        took["autograde"] = time.perf_counter() - start
+    if "sizes" in only:
+        tables.append(sizes.table(cfg["modules"], sizes.executed_bytes(executed), autograded))
+    if "labs" in only:
+        start = time.perf_counter()
+        lab_runs = {p: nbs for p, nbs in executed.items() if labs.is_lab(p)}
+        if not lab_runs:
+            all_labs = [p for p in discover.solution_notebooks(ROOT) if labs.is_lab(p)]
+            todo = all_labs[:1] if quick else all_labs
+            log(f"labs: executing {len(todo)} lab notebook(s) × {runs} run(s)")
+            lab_runs = labs.measure(todo, runs, log)
+        tables.append(labs.table(lab_runs, runs, quick))
+        took["labs"] = time.perf_counter() - start
+    order = {"Course": 0, "Autograding": 1, "Start-up": 2, "Notebook": 3, "Labs": 4}
+    tables.sort(key=lambda t: order.get(t.title.split()[0], 9))
+    return tables, took
+
+
+def shared_note(facts: dict[str, str], load_end: str) -> str:
+    """Whether the machine was busy with other work while the benchmark ran."""
+    cpus = int(facts.get("CPUs (nproc)", "1") or 1)
+    loads = [facts.get("load average at start (1/5/15 min)", ""), load_end]
+    firsts = [float(x.split("/")[0]) for x in loads if x and x[0].isdigit()]
+    if firsts and max(firsts) > cpus:
+        return (f"The machine ({cpus} cores) was shared with other work while this ran (load "
+                "averages above the core count, see the table): absolute seconds are inflated "
+                "and noisy, and a notebook can even come out faster than its floor; compare "
+                "totals and ratios with the baseline measured in the same run.")
+    return f"The machine ({cpus} cores) was otherwise idle (see the load averages)."
+
+
+def document(cfg: dict[str, Any], facts: dict[str, str], tables: list[Table],
+             took: dict[str, float], load_end: str) -> str:
+    """The whole markdown page: intro, machine, tables, how to rerun."""
+    mode = "quick smoke run (1 run per figure; not for comparison)" if cfg["quick"] else "full run"
+    command = " ".join(["python -m bench.run", *cfg["argv"]])
+    lines = [
+        "# Benchmarks",
+        "",
+        "Generated by `python -m bench.run` (`make bench`); do not edit by hand. "
+        "`make bench-quick` is a smoke run that writes `build/bench-quick.md` instead. "
+        "Figures are medians of repeated runs next to a baseline measured in the same run; "
+        "no test asserts any of them.",
+        "",
+        f"Mode: {mode}. Runs per figure: {cfg['runs']} (start-up: {cfg['startup_runs']}). "
+        f"Modules executed: {len(cfg['modules'])} ({', '.join(cfg['modules'])}). "
+        f"Synthetic class: {cfg['students']} students × {', '.join(cfg['grade_modules'])}.",
+        "",
+        f"Command: `{command}`. The default class ({FULL_STUDENTS} students × modules "
+        f"{', '.join(FULL_GRADE_MODULES)}, a lesson and a lab) is sized so that `make bench` "
+        "should take about 15 minutes on an idle 2-core machine (estimate: ~12 s per executed "
+        "notebook plus its floor, ~4 s per autograded notebook; 30 students × every module "
+        "would take hours there: 3 modes × 3 runs × 330 submissions); "
+        "`--students` and `--grade-modules` change it.",
+        "",
+        "## Machine",
+        "",
+        machine.markdown({**facts, "load average at end (1/5/15 min)": load_end}),
+        shared_note(facts, load_end),
+        "",
+        "## Results",
+        "",
+    ]
+    for table in tables:
+        lines += [table.markdown(), ""]
+    lines += ["## Time each benchmark took", "",
+              "| benchmark | seconds |", "|---|---|"]
+    lines += [f"| {name} | {seconds:.0f} |" for name, seconds in took.items()]
+    lines += ["", "## Rerun", "",
+              "```",
+              "make bench                      # full: rewrites bench/README.md",
+              "make bench-quick                # smoke: build/bench-quick.md",
+              ".venv/bin/python -m bench.run --only autograde --students 30 --grade-modules 01 "
+              "--output build/bench-grade.md",
+              "```",
+              "Options: `--modules`, `--grade-modules`, `--students N`, `--runs N`, "
+              "`--startup-runs N`, `--only ...`, `--output PATH`.", ""]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    cfg = settings(parse(argv), argv)
+    output: Path = cfg["output"]
+    if output.resolve() == README.resolve() and (cfg["quick"] or cfg["only"] != set(BENCHMARKS)):
+        output = ROOT / "build" / "bench-partial.md"
+        log(f"not a full run of every benchmark: writing {output} instead of bench/README.md")
+    facts = machine.describe()
+    start = time.perf_counter()
+    with common.bench_environment():
+        tables, took = run_all(cfg)
+    took["total"] = time.perf_counter() - start
+    text = document(cfg, facts, tables, took, machine.load_average())
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    print(text)
+    bad = [f"{t.title}: {p}" for t in tables for p in t.problems()]
+    for problem in bad:
+        log(f"malformed table: {problem}")
+    log(f"wrote {output.relative_to(ROOT) if output.is_relative_to(ROOT) else output} "
+        f"in {took['total']:.0f} s")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
