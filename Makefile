@@ -26,7 +26,7 @@ workshop: $(STAMP)  ## set up, then open JupyterLab on the welcome notebook
 	$(PY) -m course.lab --port $(PORT) $(LAB_ARGS)
 
 test: $(STAMP)  ## set up, then run every test (browser tests included)
-	bash scripts/ensure_chromium.sh
+	bash scripts/ensure_system_packages.sh
 	$(PY) -m ruff check course tests bench scripts
 	$(PY) -m course.quiz lint
 	$(PY) -m pytest -n 2 --dist loadscope -m "not browser" --nbval-lax tests solutions
