@@ -8,7 +8,6 @@ colour alone. Each attempt is saved with :mod:`course.progress`.
 from __future__ import annotations
 
 import html
-import os
 import warnings
 from collections.abc import Callable
 from typing import Any
