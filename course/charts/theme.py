@@ -28,14 +28,15 @@ HEIGHT = 300
 
 def config() -> dict:
     """The theme as a Vega-Lite top-level dict (also handy for vl-convert)."""
+    # Sizes live in config.view, not at the top level: a top-level width/height is invalid
+    # on faceted and concatenated charts, which Altair's live renderer then refuses.
     return {
-        "width": WIDTH,
-        "height": HEIGHT,
         "background": "white",
         "padding": 8,
         "config": {
             "font": FONT,
-            "view": {"stroke": None},
+            "view": {"stroke": None, "continuousWidth": WIDTH, "discreteWidth": WIDTH,
+                     "continuousHeight": HEIGHT, "discreteHeight": HEIGHT},
             "title": {"fontSize": 17, "fontWeight": 600, "anchor": "start",
                       "subtitleFontSize": 13, "subtitleColor": NEUTRAL, "offset": 12},
             "axis": {"labelFontSize": 12, "titleFontSize": 13, "titleFontWeight": 600,
