@@ -18,45 +18,10 @@ import pytest
 
 from course import data
 from course.checks import CheckFailed, m02, m03, m04
+from tests.lookalikes import AlwaysEqual, EqualFloat, EqualStr
 from tests.notebook_tools import ROOT
 
 MODULES = ("00-welcome", "02-ai-vs-ml-engineering", "03-market-numbers", "04-skills-map")
-
-
-class AlwaysEqual:
-    """A look-alike that claims to equal everything."""
-
-    def __eq__(self, other: object) -> bool:
-        return True
-
-    def __ne__(self, other: object) -> bool:
-        return False
-
-    __hash__ = object.__hash__
-
-
-class EqualStr(str):
-    """A str that claims to equal every other value."""
-
-    def __eq__(self, other: object) -> bool:
-        return True
-
-    def __ne__(self, other: object) -> bool:
-        return False
-
-    __hash__ = str.__hash__
-
-
-class EqualFloat(float):
-    """A float that claims to equal every other value."""
-
-    def __eq__(self, other: object) -> bool:
-        return True
-
-    def __ne__(self, other: object) -> bool:
-        return False
-
-    __hash__ = float.__hash__
 
 
 # --- solutions, built the way a learner would ------------------------------------------------

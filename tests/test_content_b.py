@@ -20,45 +20,10 @@ import pytest
 from course.checks import CheckFailed, m08, m09, m10
 from course.interactive import cost_calculator as cc
 from course.interactive import path_explorer as pe
+from tests.lookalikes import AlwaysEqual, EqualFloat, EqualStr
 from tests.notebook_tools import ROOT
 
 MODULES = ("08-when-to-build", "09-model-lifecycle", "10-career-paths")
-
-
-class AlwaysEqual:
-    """A look-alike that claims to equal everything."""
-
-    def __eq__(self, other: object) -> bool:
-        return True
-
-    def __ne__(self, other: object) -> bool:
-        return False
-
-    __hash__ = object.__hash__
-
-
-class EqualStr(str):
-    """A str that claims to equal every other value."""
-
-    def __eq__(self, other: object) -> bool:
-        return True
-
-    def __ne__(self, other: object) -> bool:
-        return False
-
-    __hash__ = str.__hash__
-
-
-class EqualFloat(float):
-    """A float that claims to equal every other value."""
-
-    def __eq__(self, other: object) -> bool:
-        return True
-
-    def __ne__(self, other: object) -> bool:
-        return False
-
-    __hash__ = float.__hash__
 
 
 # --- the solutions, read from the notebooks ---------------------------------------------------
