@@ -7,7 +7,7 @@ from pathlib import Path
 
 from course.grading.autograde import read_log
 from course.grading.config import Course
-from course.grading.gradebook import open_gradebook
+from course.grading.gradebook import open_gradebook, submissions
 
 SUBMISSION_FIELDS = ("student", "assignment", "score", "max_score", "needs_manual_grade",
                      "status", "reasons")
@@ -17,34 +17,27 @@ CELL_FIELDS = ("student", "assignment", "notebook", "cell", "score", "max_score"
 
 def rows(course: Course, per_cell: bool = False) -> list[dict]:
     """Every submission (or graded cell) in the gradebook, with the latest grading status."""
-    from nbgrader.api import MissingEntry
-
     status = {}
     for line in read_log(course):
         status.setdefault((line["student"], line["assignment"]), []).append(line)
     out: list[dict] = []
     with open_gradebook(course) as gb:
-        for assignment in gb.assignments:
-            for student in gb.students:
-                try:
-                    sub = gb.find_submission(assignment.name, student.id)
-                except MissingEntry:
-                    continue
-                if per_cell:
-                    for nb in sub.notebooks:
-                        for grade in nb.grades:
-                            out.append({"student": student.id, "assignment": assignment.name,
-                                        "notebook": nb.name, "cell": grade.name,
-                                        "score": grade.score, "max_score": grade.max_score,
-                                        "needs_manual_grade": grade.needs_manual_grade})
-                    continue
-                lines = status.get((student.id, assignment.name), [])
-                out.append({"student": student.id, "assignment": assignment.name,
-                            "score": sub.score, "max_score": sub.max_score,
-                            "needs_manual_grade": sub.needs_manual_grade,
-                            "status": ",".join(sorted({x["status"] for x in lines})),
-                            "reasons": " | ".join(r for x in lines for r in x["reasons"]
-                                                  if "\n" not in r)})
+        for assignment_id, student_id, sub in submissions(gb):
+            if per_cell:
+                for nb in sub.notebooks:
+                    for grade in nb.grades:
+                        out.append({"student": student_id, "assignment": assignment_id,
+                                    "notebook": nb.name, "cell": grade.name,
+                                    "score": grade.score, "max_score": grade.max_score,
+                                    "needs_manual_grade": grade.needs_manual_grade})
+                continue
+            lines = status.get((student_id, assignment_id), [])
+            out.append({"student": student_id, "assignment": assignment_id,
+                        "score": sub.score, "max_score": sub.max_score,
+                        "needs_manual_grade": sub.needs_manual_grade,
+                        "status": ",".join(sorted({x["status"] for x in lines})),
+                        "reasons": " | ".join(r for x in lines for r in x["reasons"]
+                                              if "\n" not in r)})
     return out
 
 
