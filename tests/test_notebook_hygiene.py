@@ -38,3 +38,17 @@ def test_python3_kernelspec(path: Path):
 def test_first_code_cell_is_the_setup_line(path: Path):
     first = next(c for c in read(path)["cells"] if c["cell_type"] == "code")
     assert "".join(first["source"]).strip() == SETUP_LINE, f"{path}: first code cell"
+
+
+SHAPE = ("By the end of this notebook you will be able to", "In this notebook we:",
+         "## Do this next", "## Further reading", "📝")
+
+
+@pytest.mark.parametrize("path", solution_notebooks(), ids=_id)
+def test_notebook_has_the_course_shape(path: Path):
+    cells = read(path)["cells"]
+    markdown = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    missing = [part for part in SHAPE if part not in markdown]
+    assert missing == [], f"{path.name} lacks {missing}"
+    draws = any("charts." in "".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    assert not draws or "*Figure" in markdown, f"{path.name} draws charts without a caption"
