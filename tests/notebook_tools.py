@@ -53,3 +53,14 @@ def error_outputs(nb: Any) -> list[str]:
             if output.get("output_type") == "error":
                 errors.append(f"cell {index}: {output['ename']}: {output['evalue']}")
     return errors
+
+
+def graded_cell_source(module: str, exercise: str) -> str:
+    """The source of exercise ``exercise``'s graded test cell in module ``module``'s solution,
+    after checking it is locked, graded and worth points."""
+    for cell in read(ROOT / "solutions" / module / f"{module}.ipynb")["cells"]:
+        meta = cell["metadata"].get("nbgrader", {})
+        if meta.get("grade_id") == f"{exercise}-tests":
+            assert meta["grade"] is True and meta["locked"] is True and meta["points"] > 0
+            return "".join(cell["source"])
+    raise AssertionError(f"{module}: no test cell {exercise}-tests")

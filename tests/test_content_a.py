@@ -8,7 +8,6 @@ Three layers:
 
 from __future__ import annotations
 
-import json
 import math
 
 import altair as alt
@@ -19,7 +18,7 @@ import pytest
 from course import data
 from course.checks import CheckFailed, m02, m03, m04
 from tests.lookalikes import AlwaysEqual, EqualFloat, EqualStr
-from tests.notebook_tools import ROOT
+from tests.notebook_tools import graded_cell_source
 
 MODULES = ("00-welcome", "02-ai-vs-ml-engineering", "03-market-numbers", "04-skills-map")
 
@@ -249,19 +248,9 @@ def test_m04_pick_rejects_wrong_shapes(bad: object) -> None:
 # --- the hidden tests in the notebooks -------------------------------------------------------
 
 
-def _test_cell(module: str, exercise: str) -> str:
-    nb = json.loads((ROOT / "solutions" / module / f"{module}.ipynb").read_text("utf-8"))
-    for cell in nb["cells"]:
-        meta = cell["metadata"].get("nbgrader", {})
-        if meta.get("grade_id") == f"{exercise}-tests":
-            assert meta["grade"] is True and meta["locked"] is True and meta["points"] > 0
-            return "".join(cell["source"])
-    raise AssertionError(f"{module}: no test cell {exercise}-tests")
-
-
 def _run_hidden(module: str, exercise: str, **names: object) -> None:
     namespace: dict[str, object] = {"alt": alt, "pd": pd, **names}
-    exec(compile(_test_cell(module, exercise), f"<{exercise}-tests>", "exec"), namespace)
+    exec(compile(graded_cell_source(module, exercise), f"<{exercise}-tests>", "exec"), namespace)
 
 
 HIDDEN = [

@@ -21,7 +21,7 @@ from course.checks import CheckFailed, m08, m09, m10
 from course.interactive import cost_calculator as cc
 from course.interactive import path_explorer as pe
 from tests.lookalikes import AlwaysEqual, EqualFloat, EqualStr
-from tests.notebook_tools import ROOT
+from tests.notebook_tools import ROOT, graded_cell_source
 
 MODULES = ("08-when-to-build", "09-model-lifecycle", "10-career-paths")
 
@@ -44,18 +44,9 @@ def _answer(module: str, exercise: str, **names: Any) -> dict[str, Any]:
     raise AssertionError(f"{module}: no answer cell {exercise}-answer")
 
 
-def _test_cell(module: str, exercise: str) -> str:
-    for cell in _cells(module):
-        meta = cell["metadata"].get("nbgrader", {})
-        if meta.get("grade_id") == f"{exercise}-tests":
-            assert meta["grade"] is True and meta["locked"] is True and meta["points"] > 0
-            return "".join(cell["source"])
-    raise AssertionError(f"{module}: no test cell {exercise}-tests")
-
-
 def _run_hidden(module: str, exercise: str, **names: object) -> None:
     namespace: dict[str, object] = {"pd": pd, **names}
-    exec(compile(_test_cell(module, exercise), f"<{exercise}-tests>", "exec"), namespace)
+    exec(compile(graded_cell_source(module, exercise), f"<{exercise}-tests>", "exec"), namespace)
 
 
 def monthly_cost() -> Callable[..., Any]:
