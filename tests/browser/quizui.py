@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import jlab
 from playwright.sync_api import Locator, Page, expect
 
 from course.quiz import markdown as md
@@ -61,23 +62,33 @@ def current_order(select: Locator, question: Any) -> list[str]:
     return [by_text[_plain(text)] for text in select.locator("option").all_inner_texts()]
 
 
+def _first_misplaced(order: list[str], wanted: list[str]) -> int:
+    return next(i for i, (have, want) in enumerate(zip(order, wanted, strict=True)) if have != want)
+
+
 def answer_ordering(page: Page, box: Locator, question: Any, wanted: list[str]) -> None:
-    """Select items and press "Move up" until the list box shows ``wanted``."""
+    """Select an item and press "Move up" until the list box shows ``wanted``.
+
+    ipywidgets holds back a widget's state update while its previous one is unanswered, so
+    a click can reach the kernel before the new selection does and move the old item. Each
+    step therefore waits for the kernel to go idle after selecting, then for the list to
+    change, and re-reads the list before the next step instead of trusting a plan.
+    """
     select = box.locator("select")
-    for target, key in enumerate(wanted):
-        position = current_order(select, question).index(key)
-        if position == target:
-            continue
+    options = select.locator("option")
+    limit = len(wanted) ** 2 + 4
+    for _ in range(limit):
+        order = current_order(select, question)
+        if order == wanted:
+            return
+        target = _first_misplaced(order, wanted)
+        position = order.index(wanted[target])
         select.select_option(index=position)
-        expect(select).to_have_value(select.locator("option").nth(position).get_attribute(
-            "value") or "")
-        for place in range(position - 1, target - 1, -1):
-            box.get_by_role("button", name="Move up").click()
-            label = " ".join(option_text(question, key).split())
-            page.wait_for_function(
-                """([sel, place, label]) => {
-                     const o = sel.options[place];
-                     return !!o && o.textContent.replace(/\\s+/g, ' ').endsWith(label);
-                   }""",
-                arg=[select.element_handle(), place, label], timeout=FEEDBACK_TIMEOUT_MS)
-    assert current_order(select, question) == wanted
+        expect(select).to_have_value(options.nth(position).get_attribute("value") or "")
+        jlab.wait_kernel_idle(page)
+        before = select.text_content() or ""
+        box.get_by_role("button", name="Move up").click()
+        expect(select).not_to_have_text(before, timeout=FEEDBACK_TIMEOUT_MS)
+        jlab.wait_kernel_idle(page)
+    raise AssertionError(f"list box never showed {wanted} after {limit} moves; "
+                         f"it shows {current_order(select, question)}")
