@@ -32,3 +32,9 @@ c.GenerateFeedback.preprocessors = [
     "course.grading.feedback.HideHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+
+# The room's exchange: each submission and released feedback page is private to its
+# student (see course/grading/exchange.py; students need the submit line in their own
+# nbgrader config too, e.g. /etc/jupyter/nbgrader_config.py on a shared server).
+c.ExchangeFactory.submit = "course.grading.exchange.PrivateSubmit"
+c.ExchangeFactory.release_feedback = "course.grading.exchange.PrivateReleaseFeedback"

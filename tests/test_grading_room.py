@@ -3,7 +3,7 @@
 The instructor releases; five students fetch, work (scripted), submit; the instructor
 collects, autogrades in parallel, generates and releases feedback; the students fetch it.
 As root (CI) the students are real OS users (created here, removed after) and we check that
-none can read another's submission or feedback.
+none can read another's submission or feedback, even knowing its exact path.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import nbformat
 import pytest
 
 from course.grading import sandbox
+from course.grading.exchange import STUDENT_CONFIG
 from course.grading.testing import PYTHON, course_cmd, grade_scores, nbgrader_cmd, run, synthetic
 
 pytestmark = pytest.mark.slow
@@ -56,6 +57,16 @@ class Student:
             entry = pwd.getpwnam(name)
             os.chown(self.home, entry.pw_uid, entry.pw_gid)
             self.home.chmod(0o700)
+        self.write_config()
+
+    def write_config(self) -> None:
+        """The students' nbgrader configuration the README gives (private submissions)."""
+        config = self.home / ".jupyter" / "nbgrader_config.py"
+        config.parent.mkdir()
+        config.write_text(STUDENT_CONFIG)
+        if self.real:
+            for path in (config.parent, config):
+                shutil.chown(path, self.name, self.name)
 
     def run(self, *args: str) -> subprocess.CompletedProcess:
         prefix: list[str] = []
@@ -69,15 +80,20 @@ class Student:
         return self.run(*nbgrader_cmd(*args, f"--CourseDirectory.course_id={COURSE_ID}",
                                       f"--Exchange.root={self.exchange}"))
 
-    def can_read(self, path: Path) -> bool:
+    def succeeds(self, *command: str) -> bool:
+        """Whether ``command`` run as this student's OS account exits 0."""
         done = subprocess.run(["setpriv", f"--reuid={self.name}", f"--regid={self.name}",
-                               "--init-groups", "cat", str(path)], capture_output=True)
+                               "--init-groups", *command], capture_output=True)
         return done.returncode == 0
 
+    def can_read(self, path: Path) -> bool:
+        return self.succeeds("cat", str(path))
+
     def can_list(self, path: Path) -> bool:
-        done = subprocess.run(["setpriv", f"--reuid={self.name}", f"--regid={self.name}",
-                               "--init-groups", "ls", str(path)], capture_output=True)
-        return done.returncode == 0
+        return self.succeeds("ls", str(path))
+
+    def can_write_into(self, folder: Path) -> bool:
+        return self.succeeds("touch", str(folder / "planted.txt"))
 
     def remove(self) -> None:
         if self.real:
@@ -97,6 +113,7 @@ def room():  # type: ignore[no-untyped-def]
     exchange.chmod(0o755)
     make = synthetic()
     make.write_fixture(course)
+    course.chmod(0o700)  # the instructor's own folder, as on a shared server
     tag = f"{os.getpid() % 100000:05d}"
     students: list[Student] = []
     try:
@@ -151,25 +168,40 @@ def test_students_fetched_feedback_without_hidden_tests(room: dict) -> None:
         assert "points" in text
 
 
+def _owned_by(paths: list[Path], student: Student) -> list[Path]:
+    uid = pwd.getpwnam(student.name).pw_uid
+    return [p for p in paths if p.stat().st_uid == uid]
+
+
 def test_students_cannot_read_each_other(room: dict) -> None:
-    """nbgrader's exchange: inbound/ and feedback/ cannot be listed, and a submission or
-    feedback file can only be opened by its exact path, which holds a random part (a
-    12-character token / a 32-hex-digit hash). Homes (work, fetched feedback) are private."""
+    """Each student can open their own submission and feedback page in the exchange and
+    nothing of anyone else's, even by exact path; nor list the exchange's folders, plant a
+    file in another's submission, or look into another's home."""
     if not room["real"]:
         pytest.skip(room["reason"])
     exchange = room["exchange"] / COURSE_ID
+    students = room["students"]
     submissions = [p for p in (exchange / "inbound").iterdir() if p.is_dir()]
-    feedback = [p for p in (exchange / "feedback").iterdir() if p.is_file()]
-    assert len(submissions) == len(feedback) == len(room["students"])
-    assert all(len(p.name.rsplit("+", 1)[1]) >= 12 for p in submissions)
-    assert all(len(p.stem) == 32 for p in feedback)
-    for me in room["students"]:
+    pages = [p for p in (exchange / "feedback").iterdir() if p.is_file()]
+    assert len(submissions) == len(pages) == len(students)
+    for me in students:
+        (my_folder,) = _owned_by(submissions, me)
+        my_notebook = my_folder / f"{ASSIGNMENT}.ipynb"
+        (my_page,) = _owned_by(pages, me)
+        assert me.can_read(my_notebook) and me.can_read(my_page), me.name
         assert not me.can_list(exchange / "inbound"), me.name
         assert not me.can_list(exchange / "feedback"), me.name
-        for other in room["students"]:
+        for other in students:
             if other is me:
                 continue
-            mine = other.home / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+            (folder,) = _owned_by(submissions, other)
+            (page,) = _owned_by(pages, other)
+            home_copy = other.home / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
             fetched = next((other.home / ASSIGNMENT / "feedback").rglob("*.html"))
-            assert not me.can_list(other.home), (me.name, other.name)
-            assert not me.can_read(mine) and not me.can_read(fetched), (me.name, other.name)
+            pair = (me.name, other.name)
+            assert not me.can_read(folder / f"{ASSIGNMENT}.ipynb"), pair
+            assert not me.can_read(folder / "submission_secret.txt"), pair
+            assert not me.can_write_into(folder), pair
+            assert not me.can_read(page), pair
+            assert not me.can_list(other.home), pair
+            assert not me.can_read(home_copy) and not me.can_read(fetched), pair

@@ -95,7 +95,10 @@ def _api(course: Course, exchange: Path | None = None):  # type: ignore[no-untyp
     config.CourseDirectory.db_url = course.db_url
     config.GenerateFeedback.preprocessors = list(PREPROCESSORS)
     if exchange is not None:
+        from course.grading.exchange import RELEASE_FEEDBACK_CLASS
+
         config.Exchange.root = str(exchange)
+        config.ExchangeFactory.release_feedback = RELEASE_FEEDBACK_CLASS
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
 
