@@ -104,6 +104,14 @@ class Outcome:
         """Display nothing: the ✅/❌ line was already printed."""
 
 
+def salted_digest(salt: str, *parts: str) -> str:
+    """A short salted SHA-256 of ``parts``: lets a check compare answers without storing them
+    in the clear where a learner reading the package would see them."""
+    import hashlib
+
+    return hashlib.sha256("|".join((salt, *parts)).encode()).hexdigest()[:16]
+
+
 def run(check: Any, *args: Any, **kwargs: Any) -> Outcome:
     """Run one check for a learner: print its ✅/❌ message instead of a traceback."""
     try:

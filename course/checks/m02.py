@@ -6,10 +6,9 @@ does not hand out the answer; the checks say *how many* tools are misplaced, nev
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
-from course.checks import CheckFailed, expect_true, expect_type, passed
+from course.checks import CheckFailed, expect_true, expect_type, passed, salted_digest
 
 WORKBENCHES = ("AI engineering", "ML engineering")
 
@@ -44,12 +43,8 @@ _EXPECTED = {
 }
 
 
-def _digest(tool: str, workbench: str) -> str:
-    return hashlib.sha256(f"{_SALT}|{tool}|{workbench}".encode()).hexdigest()[:16]
-
-
 def _misplaced(workbench: dict[str, str]) -> int:
-    return sum(_digest(tool, workbench[tool]) != _EXPECTED[tool] for tool in TOOLS)
+    return sum(salted_digest(_SALT, tool, workbench[tool]) != _EXPECTED[tool] for tool in TOOLS)
 
 
 def check_workbench(workbench: Any) -> None:

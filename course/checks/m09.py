@@ -8,11 +8,10 @@ messages nor this file spell out the expected actions.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Any
 
-from course.checks import CheckFailed, expect_columns, expect_true, passed
+from course.checks import CheckFailed, expect_columns, expect_true, passed, salted_digest
 
 COLUMNS = ("stage", "owner", "exit_criterion")
 # Lifecycle steps in order, with the words that identify each one in a stage name.
@@ -88,10 +87,6 @@ _DIGESTS = {
 }
 
 
-def _digest(key: str, action: str) -> str:
-    return hashlib.sha256(f"{_SALT}|{key}|{action}".encode()).hexdigest()[:16]
-
-
 def _normalise(action: str) -> str:
     return re.sub(r"\s+", " ", action).strip().lower()
 
@@ -108,7 +103,7 @@ def check_actions(actions: Any, allowed_misses: int = 1) -> None:
            if type(value) is not str or _normalise(value) not in ACTIONS]
     expect_true(not bad, f'Each answer should be one of "retrain", "switch" or "escalate"; look '
                 f"at: {', '.join(bad)}.")
-    misses = sum(_digest(key, _normalise(actions[key])) != digest
+    misses = sum(salted_digest(_SALT, key, _normalise(actions[key])) != digest
                  for key, digest in _DIGESTS.items())
     if misses > allowed_misses:
         raise CheckFailed(f"❌ {misses} of {len(_DIGESTS)} answers differ from the reference. "
