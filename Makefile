@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8888
 LAB_ARGS ?=
 
-.PHONY: setup workshop test test-fast lint release gallery bench bench-quick lock clean-grading help
+.PHONY: setup workshop test test-fast lint release gallery bench bench-quick bench-class lock clean-grading help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -49,6 +49,10 @@ bench: $(STAMP)  ## run the benchmarks and rewrite bench/README.md
 
 bench-quick: $(STAMP)  ## a smoke run of every benchmark
 	$(PY) -m bench.run --quick
+
+bench-class: $(STAMP)  ## autograde 30 students x every module once; writes bench/CLASS.md (~1 h)
+	$(PY) -m bench.run --only autograde --students 30 --grade-modules all --runs 1 \
+		--without-jobs1 --output bench/CLASS.md
 
 lock:  ## re-resolve requirements.lock from pyproject.toml
 	$(UV) pip compile pyproject.toml --extra test --universal --python-version 3.11 -o requirements.lock -q

@@ -184,15 +184,15 @@ def totals(grades: dict[Key, tuple[float | None, float]]) -> dict[tuple[str, str
 
 
 def measure(root: Path, modules: Sequence[str], students: int, runs: int,
-            log: Any = print, parallel: bool = True, quick: bool = False) -> Outcome:
+            log: Any = print, parallel: bool = True, without_jobs1: bool = False) -> Outcome:
     """Prepare the class once, then run every mode on a fresh copy ``runs`` times.
 
     ``parallel=False`` measures the serial baseline only (the smoke test uses it);
-    ``quick`` leaves out ``--jobs 1``.
+    ``without_jobs1`` leaves out ``--jobs 1`` (quick and class-scale runs).
     """
     usage = course_autograde_usage() if parallel else None
     chosen, sandbox_note = modes(usage)
-    if quick:  # the smoke run keeps one parallel mode: --jobs 1 runs the same code path
+    if without_jobs1:  # --jobs 1 runs the same code path as --jobs 2
         chosen = [m for m in chosen if m.jobs != 1]
     with tempfile.TemporaryDirectory(prefix="course-bench-grade-") as scratch:
         template = Path(scratch) / "template"
@@ -280,7 +280,8 @@ def table(outcome: Outcome, quick: bool) -> Table:
 
 
 def run(modules: Sequence[str], students: int, runs: int, quick: bool,
-        log: Any = print, parallel: bool = True) -> tuple[Table, dict[str, int]]:
+        log: Any = print, parallel: bool = True,
+        without_jobs1: bool = False) -> tuple[Table, dict[str, int]]:
     """Measure and tabulate; also return the perfect student's autograded bytes per module."""
-    outcome = measure(ROOT, modules, students, runs, log, parallel, quick)
+    outcome = measure(ROOT, modules, students, runs, log, parallel, quick or without_jobs1)
     return table(outcome, quick), outcome.autograded_bytes
