@@ -161,3 +161,31 @@ def test_sandbox_command_hides_the_course(tmp_path: Path) -> None:
     text = " ".join(command)
     assert "--unshare-all" in text and "--data=" in text and sandbox.WORK in text
     assert "solutions" not in text and "gradebook" not in text
+
+
+def _processes_mentioning(text: str) -> list[int]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if text in cmdline:
+            found.append(int(proc.name))
+    return found
+
+
+def test_a_graded_notebook_leaves_no_kernel_running(tmp_path: Path) -> None:
+    """Each submission's kernel (and its sandbox) is stopped once the notebook is graded."""
+    from course.grading.execute import RunLimits, run_notebook
+
+    sandboxed, _why = sandbox.probe()
+    workdir, rundir = tmp_path / "work", tmp_path / "run"
+    workdir.mkdir()
+    rundir.mkdir()
+    result = run_notebook(_submitted(new_code_cell("x = 6 * 7\nprint(x)")), workdir, rundir,
+                          RunLimits(cell_timeout=60), sandboxed)
+    assert result.nb.cells[-1].outputs[0]["text"] == "42\n"
+    assert _processes_mentioning(str(rundir)) == []

@@ -176,7 +176,10 @@ async def _run(nb: nbformat.NotebookNode, workdir: Path, rundir: Path, limits: R
     started = time.monotonic()
     stopped: str | None = None
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-    async with client.async_setup_kernel(env=sandbox.environment(sandboxed), **quiet):
+    # cleanup_kc: nbclient shuts down only kernels whose manager it made itself, and we pass
+    # our own (sandboxed) manager; without it every graded notebook left a kernel running.
+    async with client.async_setup_kernel(cleanup_kc=True, env=sandbox.environment(sandboxed),
+                                         **quiet):
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
