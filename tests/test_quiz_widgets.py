@@ -109,7 +109,7 @@ def test_text_alternatives_case_and_spaces():
     q.control.value = "innovates"
     q.check_button.click()
     assert "❌ Not yet" in text_of(q.feedback)
-    q.control.value = "  ProductionISES "
+    q.control.value = "  ai PRODUCT Engineers "
     q.check_button.click()
     assert "✅ Correct" in text_of(q.feedback)
 
@@ -226,7 +226,7 @@ def test_group_score_line_over_several_questions():
     assert "Score: 0/3 points" in text_of(group.score_line)
     group[0].control.value = "systems"
     group[0].check_button.click()
-    group[1].control.value = "productionizes"
+    group[1].control.value = "AI product engineer"
     group[1].check_button.click()
     assert "Score: 2/3 points" in text_of(group.score_line)
 
@@ -254,7 +254,7 @@ def test_unwritable_progress_does_not_break_the_quiz(monkeypatch):
 
     monkeypatch.setattr(progress, "record", boom)
     _, q = ask_one("handoff")
-    q.control.value = "productionizes"
+    q.control.value = "AI product engineer"
     q.check_button.click()
     assert "✅ Correct" in text_of(q.feedback)
     assert "could not be saved" in text_of(q.feedback)
