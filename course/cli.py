@@ -46,9 +46,12 @@ def _autograde(args: argparse.Namespace) -> int:
     limits = RunLimits(cell_timeout=args.timeout, budget=args.budget,
                        kernel=Limits(memory_bytes=args.memory * 1024**2))
     lines = autograde(course, args.assignment, args.student, jobs=args.jobs, limits=limits,
-                      allow_unsandboxed=args.no_sandbox_ok, quiet=args.quiet)
+                      allow_unsandboxed=args.no_sandbox_ok, quiet=args.quiet,
+                      cluster=args.cluster, force=args.force, in_flight=args.in_flight)
     print(summary(lines))
-    print(f"\nlog: {course.log_path}")
+    reused = sum(1 for x in lines if x.get("reused"))
+    print(f"\n{len(lines) - reused} notebook(s) graded, {reused} reused (unchanged; --force "
+          f"re-grades them)\nlog: {course.log_path}")
     return 1 if any(x["status"] == "error" for x in lines) else 0
 
 
@@ -126,6 +129,14 @@ def build_parser() -> argparse.ArgumentParser:
     auto.add_argument("--no-sandbox-ok", action="store_true",
                       help="run student code without a sandbox if bubblewrap is unavailable")
     auto.add_argument("--quiet", action="store_true", help="no progress line")
+    auto.add_argument("--force", action="store_true",
+                      help="re-grade every submission, even those whose hash is unchanged")
+    auto.add_argument("--cluster", metavar="ADDRESS", default=None,
+                      help="grade on a Dask cluster: its scheduler address, e.g. "
+                           "tcp://10.0.0.5:8786 (--jobs is then ignored)")
+    auto.add_argument("--in-flight", type=int, default=None, metavar="N",
+                      help="with --cluster: at most N submissions in flight (default: twice "
+                           "the workers' threads)")
     auto.set_defaults(run=_autograde)
 
     feed = commands.add_parser("feedback", help="feedback HTML without hidden tests")

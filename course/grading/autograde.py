@@ -17,12 +17,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from course.grading import sandbox
+from course.grading.cache import Bundle, HashTable, Stored, folder_digest, grader_version, job_hash
 from course.grading.config import Course, GradingError
 from course.grading.execute import RunLimits
 from course.grading.gradebook import Writer
 from course.grading.progress import Progress
 from course.grading.reference import load_reference
-from course.grading.worker import grade_submission
 
 
 def plan(course: Course, assignments: list[str] | None,
@@ -69,7 +69,7 @@ def _job(course: Course, student: str, assignment: str, refs: list[dict], limits
             "limits": asdict(limits), "sandboxed": sandboxed}
 
 
-def _log(course: Course, record: dict) -> list[dict]:
+def _log(course: Course, record: dict, reused: bool = False) -> list[dict]:
     lines = []
     now = datetime.now(UTC).isoformat(timespec="seconds")
     for entry in record["notebooks"]:
@@ -78,7 +78,8 @@ def _log(course: Course, record: dict) -> list[dict]:
                       "status": entry["status"], "reasons": entry["reasons"],
                       "score": entry.get("score"), "max_score": entry.get("max_score"),
                       "needs_manual_grade": entry.get("needs_manual_grade"),
-                      "seconds": record.get("seconds")})
+                      "seconds": record.get("seconds"), "reused": reused,
+                      "hash": record.get("hash")})
     course.log_path.parent.mkdir(parents=True, exist_ok=True)
     with course.log_path.open("a", encoding="utf-8") as handle:
         for line in lines:
@@ -86,22 +87,145 @@ def _log(course: Course, record: dict) -> list[dict]:
     return lines
 
 
+class Recorder:
+    """The one writer: gradebook, grading log, hash table and progress, one job at a time.
+
+    A job's key is ``(student, assignment)``; a result that arrives for a key already written
+    in this run (a job graded twice after a lost worker) is dropped, so no grade is written
+    twice.
+    """
+
+    def __init__(self, course: Course, hashes: HashTable, version: str,
+                 progress: Progress | None, lines: list[dict]) -> None:
+        self.course, self.hashes, self.version = course, hashes, version
+        self.progress, self.lines = progress, lines
+        self.written: set[tuple[str, str]] = set()
+        self.duplicates = 0
+        self.writer = Writer(course)
+
+    def close(self) -> None:
+        """Close the gradebook session."""
+        self.writer.close()
+
+    def record(self, job: dict, record: dict) -> None:
+        """Write one graded submission (once)."""
+        key = (job["student"], job["assignment"])
+        if key in self.written:
+            self.duplicates += 1
+            return
+        self.written.add(key)
+        record["hash"] = job.get("hash")
+        self.writer.record(record)
+        new = _log(self.course, record)
+        if job.get("hash") and not any(x["status"] == "error" for x in new):
+            self.hashes.save(*key, job["hash"], self.version, new)
+        self.lines += new
+        self.step(new)
+
+    def step(self, new: list[dict]) -> None:
+        """Advance the progress line."""
+        if self.progress:
+            self.progress.step(", ".join(f"{x['student']}/{x['assignment']} {x['status']} "
+                                         f"{_score(x)}{' (reused)' if x.get('reused') else ''}"
+                                         for x in new))
+
+
+def _reusable(course: Course, stored: Stored | None, grade_hash: str, refs: list[dict],
+              student: str, assignment: str) -> bool:
+    """A stored grade with the same hash whose autograded notebooks are still there."""
+    if stored is None or stored.grade_hash != grade_hash:
+        return False
+    folder = course.dir("autograded") / student / assignment
+    return all((folder / f"{r['name']}.ipynb").is_file() for r in refs)
+
+
+def _reuse(course: Course, student: str, assignment: str, stored: Stored) -> dict:
+    """A record standing for a stored grade (logged with ``reused``, not re-executed)."""
+    return {"student": student, "assignment": assignment, "seconds": 0.0, "hash":
+            stored.grade_hash, "notebooks": [
+                {k: line.get(k) for k in ("notebook", "status", "reasons", "score",
+                                          "max_score", "needs_manual_grade")}
+                for line in stored.lines]}
+
+
 def autograde(course: Course, assignments: list[str] | None = None,
               students: list[str] | None = None, jobs: int = 1,
               limits: RunLimits | None = None, allow_unsandboxed: bool = False,
-              quiet: bool = False) -> list[dict]:
-    """Grade every planned submission; return one log line (dict) per notebook."""
-    sandboxed = check_sandbox(allow_unsandboxed)
+              quiet: bool = False, cluster: str | None = None, force: bool = False,
+              in_flight: int | None = None) -> list[dict]:
+    """Grade every planned submission whose hash changed (all with ``force``); return one log
+    line (dict) per notebook, reused grades included (``"reused": true``).
+
+    ``cluster``: a Dask scheduler address; the jobs then run on its workers
+    (:mod:`course.grading.cluster`), at most ``in_flight`` at a time.
+    """
     limits = limits or RunLimits()
     pairs = plan(course, assignments, students)
-    refs = {a: [r.to_dict() for r in load_reference(course, a)] for a in {a for _, a in pairs}}
-    pending = [_job(course, s, a, refs[a], limits, sandboxed) for s, a in pairs]
-    progress = Progress(len(pending)) if not quiet else None
+    connection = None
+    if cluster:
+        from course.grading.cluster import connect
+
+        connection = connect(cluster, allow_unsandboxed)
+        sandboxed = connection.sandboxed
+    else:
+        sandboxed = check_sandbox(allow_unsandboxed)
+    try:
+        return _grade(course, pairs, jobs, limits, sandboxed, quiet, force, connection,
+                      in_flight)
+    finally:
+        if connection is not None:
+            connection.close()
+
+
+def _grade(course: Course, pairs: list[tuple[str, str]], jobs: int, limits: RunLimits,
+           sandboxed: bool, quiet: bool, force: bool, connection: object,
+           in_flight: int | None) -> list[dict]:
+    names = sorted({a for _, a in pairs})
+    refs = {a: [r.to_dict() for r in load_reference(course, a)] for a in names}
+    bundles = {a: Bundle.build(course, a, refs[a]) for a in names}
+    version = grader_version()
+    hashes = HashTable(course)
+    stored = hashes.load(set(names))
+    pending, reused = [], []
+    for student, assignment in pairs:
+        job = _job(course, student, assignment, refs[assignment], limits, sandboxed)
+        job["hash"] = job_hash(bundles[assignment].digest,
+                               folder_digest(Path(job["submitted"])), limits, sandboxed, version)
+        old = stored.get((student, assignment))
+        if not force and _reusable(course, old, job["hash"], refs[assignment], student,
+                                   assignment):
+            reused.append(_reuse(course, student, assignment, old))  # type: ignore[arg-type]
+        else:
+            pending.append(job)
+    del stored
+    hashes.engine.dispose()  # no pooled connection crosses the fork of the worker processes
+    progress = Progress(len(pairs)) if not quiet else None
     lines: list[dict] = []
-    for attempt in range(2):
-        if not pending:
-            break
-        pending = _run_pool(pending, jobs, course, progress, lines, last_try=attempt == 1)
+    recorder = None
+    if reused:
+        for record in reused:
+            new = _log(course, record, reused=True)
+            lines += new
+            if progress:
+                progress.step(", ".join(f"{x['student']}/{x['assignment']} {x['status']} "
+                                        f"{_score(x)} (reused)" for x in new))
+        hashes.mark_reused([(r["student"], r["assignment"]) for r in reused])
+    try:
+        if connection is not None:
+            from course.grading.cluster import run as run_cluster
+
+            recorder = Recorder(course, hashes, version, progress, lines)
+            run_cluster(connection, pending, bundles, recorder, in_flight)  # type: ignore[arg-type]
+        else:
+            for attempt in range(2):
+                if not pending:
+                    break
+                pending = _run_pool(pending, jobs, course, hashes, version, progress, lines,
+                                    last_try=attempt == 1)
+    finally:
+        if recorder is not None:
+            recorder.close()
+        hashes.close()
     return lines
 
 
@@ -111,23 +235,25 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def _run_pool(jobs_left: list[dict], jobs: int, course: Course, progress: Progress | None,
-              lines: list[dict], last_try: bool) -> list[dict]:
+def _run_pool(jobs_left: list[dict], jobs: int, course: Course, hashes: HashTable, version: str,
+              progress: Progress | None, lines: list[dict], last_try: bool) -> list[dict]:
     """Run jobs; return the ones lost to a crashed worker (to retry once)."""
+    from course.grading.cluster import run_job
+
     lost: list[dict] = []
     with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(jobs_left))),
                              mp_context=_context()) as pool:
-        futures = {pool.submit(grade_submission, job): job for job in jobs_left}
-        writer = Writer(course)  # opened after the workers forked; only this process writes
+        futures = {pool.submit(run_job, job): job for job in jobs_left}
+        # opened after the workers forked; only this process writes
+        recorder = Recorder(course, hashes, version, progress, lines)
         try:
-            _collect(futures, writer, course, progress, lines, lost, last_try)
+            _collect(futures, recorder, lost, last_try)
         finally:
-            writer.close()
+            recorder.close()
     return lost
 
 
-def _collect(futures: dict, writer: Writer, course: Course, progress: Progress | None,
-             lines: list[dict], lost: list[dict], last_try: bool) -> None:
+def _collect(futures: dict, recorder: Recorder, lost: list[dict], last_try: bool) -> None:
     """Record each finished job as it arrives."""
     for future in as_completed(futures):
         job = futures[future]
@@ -137,18 +263,14 @@ def _collect(futures: dict, writer: Writer, course: Course, progress: Progress |
             if not last_try:
                 lost.append(job)
                 continue
-            record = _failed(job, f"worker process crashed: {error!r}")
+            record = failed(job, f"worker process crashed: {error!r}")
         except Exception as error:  # noqa: BLE001
-            record = _failed(job, f"grader failure: {error!r}")
-        writer.record(record)
-        new = _log(course, record)
-        lines += new
-        if progress:
-            progress.step(", ".join(f"{x['student']}/{x['assignment']} {x['status']} "
-                                    f"{_score(x)}" for x in new))
+            record = failed(job, f"grader failure: {error!r}")
+        recorder.record(job, record)
 
 
-def _failed(job: dict, reason: str) -> dict:
+def failed(job: dict, reason: str) -> dict:
+    """An error record for a job whose grading never came back."""
     return {"student": job["student"], "assignment": job["assignment"], "seconds": None,
             "notebooks": [{"notebook": r["name"], "status": "error", "reasons": [reason]}
                           for r in job["refs"]]}

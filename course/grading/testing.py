@@ -69,3 +69,126 @@ def grade_scores(db: Path, assignment: str,
                 for grade in nb.grades:
                     scores[(student.id, grade.name)] = grade.score
     return scores
+
+
+class DaskCluster:
+    """A Dask scheduler and workers started as processes on 127.0.0.1, stopped by PID.
+
+    Each process gets its own session, so stopping one kills it and everything it started
+    (kernels die with their bubblewrap parent). ``env`` is added to the workers' environment.
+    """
+
+    def __init__(self, folder: Path, workers: int = 2, **env: str) -> None:
+        self.folder, self.count, self.env = folder, workers, env
+        self.scheduler: subprocess.Popen | None = None
+        self.workers: dict[str, subprocess.Popen] = {}
+        self.address = ""
+        self.logs: list = []
+
+    def __enter__(self) -> DaskCluster:
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+    def _spawn(self, name: str, args: list[str], **extra: str) -> subprocess.Popen:
+        log = (self.folder / f"{name}.log").open("w")
+        self.logs.append(log)
+        return subprocess.Popen([str(Path(PYTHON).parent / "dask"), *args], stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True,
+                                env=env(**extra), cwd=self.folder)
+
+    def start(self, timeout: float = 120) -> None:
+        """Start the scheduler, then the workers; return when every worker has registered."""
+        import json
+        import time
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        info = self.folder / "scheduler.json"
+        self.scheduler = self._spawn("scheduler", [
+            "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+            "--scheduler-file", str(info)])
+        deadline = time.monotonic() + timeout
+        while not info.is_file() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if not info.is_file():
+            raise RuntimeError(f"the Dask scheduler did not start: see {self.folder}")
+        self.address = json.loads(info.read_text())["address"]
+        for number in range(1, self.count + 1):
+            self.add_worker(f"w{number}")
+        self.wait_for_workers(self.count, deadline - time.monotonic())
+
+    def add_worker(self, name: str) -> None:
+        """Start one worker process (one thread: one kernel at a time)."""
+        tmp = self.folder / name / "tmp"
+        tmp.mkdir(parents=True, exist_ok=True)
+        self.workers[name] = self._spawn(name, [
+            "worker", self.address, "--name", name, "--nthreads", "1", "--no-nanny",
+            "--host", "127.0.0.1", "--no-dashboard",
+            "--local-directory", str(self.folder / name)], TMPDIR=str(tmp), **self.env)
+
+    def wait_for_workers(self, count: int, timeout: float = 120) -> None:
+        """Block until ``count`` workers are registered with the scheduler."""
+        from distributed import Client
+
+        with Client(self.address, timeout=30, set_as_default=False) as client:
+            client.wait_for_workers(count, timeout=max(1.0, timeout))
+
+    def kill(self, name: str) -> list[int]:
+        """SIGKILL one worker and all it started; return the PIDs that were killed."""
+        import psutil
+
+        process = self.workers.pop(name)
+        family = [psutil.Process(process.pid)]
+        try:
+            family += family[0].children(recursive=True)
+        except psutil.NoSuchProcess:
+            pass
+        for member in family:
+            try:
+                member.kill()
+            except psutil.NoSuchProcess:
+                pass
+        process.wait(timeout=30)
+        _, alive = psutil.wait_procs(family, timeout=30)
+        if alive:
+            raise RuntimeError(f"still running after SIGKILL: {[p.pid for p in alive]}")
+        return [p.pid for p in family]
+
+    def stop(self) -> None:
+        """Stop the workers, then the scheduler, by PID; leave nothing running."""
+        import psutil
+
+        processes = list(self.workers.values()) + ([self.scheduler] if self.scheduler else [])
+        family: list = []
+        for process in processes:
+            try:
+                parent = psutil.Process(process.pid)
+                family += [parent, *parent.children(recursive=True)]
+            except psutil.NoSuchProcess:
+                pass
+            if process.poll() is None:
+                process.terminate()
+        _, alive = psutil.wait_procs(family, timeout=15)
+        for member in alive:
+            try:
+                member.kill()
+            except psutil.NoSuchProcess:
+                pass
+        psutil.wait_procs(alive, timeout=15)
+        for process in processes:
+            process.wait(timeout=15)
+        self.workers.clear()
+        self.scheduler = None
+        for log in self.logs:
+            log.close()
+        self.logs.clear()
+
+    def pids(self) -> dict[str, int]:
+        """Worker name -> PID of the running workers."""
+        return {name: p.pid for name, p in self.workers.items()}

@@ -15,6 +15,7 @@ from pathlib import Path
 import nbformat
 
 from course.grading.execute import RunLimits, run_notebook, worst
+from course.grading.outputs import keep_written
 from course.grading.reference import RefNotebook
 from course.grading.repair import InvalidNotebook, from_reference, read_notebook, repair
 from course.grading.sandbox import Limits
@@ -80,7 +81,7 @@ def grade_submission(job: dict) -> dict:
         found, notes = find_notebooks(submission, [r.name for r in refs])
         for ref in refs:
             entry = _grade_notebook(ref, found.get(ref.name), data, scratch, limits,
-                                    job["sandboxed"])
+                                    job["sandboxed"], keep=staging)
             if notes and ref is refs[0]:
                 entry["reasons"] = notes + entry["reasons"]
                 if any("renamed" in n or "extra" in n for n in notes):
@@ -103,7 +104,8 @@ def grade_submission(job: dict) -> dict:
 
 
 def _grade_notebook(ref: RefNotebook, path: Path | None, data: list[tuple[Path, Path]],
-                    scratch: Path, limits: RunLimits, sandboxed: bool) -> dict:
+                    scratch: Path, limits: RunLimits, sandboxed: bool,
+                    keep: Path | None = None) -> dict:
     entry: dict = {"notebook": ref.name, "status": "ok", "reasons": []}
     if path is None:
         reason = f"{ref.name}.ipynb was not submitted"
@@ -124,8 +126,10 @@ def _grade_notebook(ref: RefNotebook, path: Path | None, data: list[tuple[Path, 
     rundir.mkdir()
     _copy_files(data, workdir)
     result = run_notebook(repaired.nb, workdir, rundir, limits, sandboxed)
+    written = keep_written(workdir, data, keep) if keep is not None else []
     statuses = result.statuses + (["repaired"] if repaired.notes else [])
-    entry.update(status=worst(statuses), reasons=repaired.notes + result.notes, nb=result.nb)
+    entry.update(status=worst(statuses), reasons=repaired.notes + result.notes + written,
+                 nb=result.nb)
     return entry
 
 

@@ -1,0 +1,255 @@
+"""Grade on a Dask cluster: each submission is one Dask task; this process stays the one writer.
+
+- A worker needs only this package installed (same version: checked when we connect and again
+  in every task). It gets each assignment as a content-addressed :class:`~.cache.Bundle` (the
+  trusted cells and the data files), scattered to every worker once under the key
+  ``course-bundle-<sha256>`` and unpacked once per worker into ``$TMPDIR/course-bundles/<sha256>``.
+  The submission's files travel with its task; the autograded folder (graded notebooks and the
+  files the notebook wrote) travels back with the result. No shared folder is needed.
+- On the worker, :func:`grade_remote` calls the same :func:`~.worker.grade_submission` as
+  ``--jobs``, so the kernel runs in the same bubblewrap sandbox with the same limits.
+- Back-pressure: at most ``in_flight`` tasks exist at once (a sliding window over
+  ``as_completed``), so the submissions of a 10,000-student class are never all in memory.
+- A lost worker costs only its running tasks: the scheduler re-runs them elsewhere; a task
+  that still fails is submitted again (twice at most). The writer keys every result by
+  ``(student, assignment)`` and drops a second result for the same key.
+
+``distributed`` is imported only here, and only when ``--cluster`` is used.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from course.grading.cache import Bundle, folder_files, grader_version
+from course.grading.config import GradingError
+
+if TYPE_CHECKING:
+    from course.grading.autograde import Recorder
+
+TRACE = "COURSE_GRADING_TRACE"
+NOT_RUN = ("missing", "invalid", "error")
+ATTEMPTS = 3
+
+
+def run_job(job: dict) -> dict:
+    """Grade one job in this process; with ``$COURSE_GRADING_TRACE`` set, append one JSON line
+    per notebook that ran in a kernel (an audit trail; the tests count kernel starts with it)."""
+    from course.grading.worker import grade_submission
+
+    record = grade_submission(job)
+    trace = os.environ.get(TRACE)
+    if trace:
+        with open(trace, "a", encoding="utf-8") as handle:
+            for entry in record["notebooks"]:
+                if entry["status"] not in NOT_RUN:
+                    handle.write(json.dumps({"student": job["student"],
+                                             "assignment": job["assignment"],
+                                             "notebook": entry["notebook"],
+                                             "pid": os.getpid()}) + "\n")
+    return record
+
+
+def _error_record(job: dict, refs: list[dict], reason: str) -> dict:
+    return {"student": job["student"], "assignment": job["assignment"], "seconds": None,
+            "files": {}, "notebooks": [{"notebook": r["name"], "status": "error",
+                                        "reasons": [reason]} for r in refs]}
+
+
+def _materialise(bundle: Bundle) -> Path:
+    """The bundle's data files on this worker's disk, written once per digest."""
+    base = Path(tempfile.gettempdir()) / "course-bundles"
+    target = base / bundle.digest
+    if target.is_dir():
+        return target
+    base.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".unpack-", dir=base))
+    for rel, data in bundle.files.items():
+        path = scratch / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    try:
+        scratch.rename(target)
+    except OSError:  # another thread of this worker got there first
+        shutil.rmtree(scratch, ignore_errors=True)
+    return target
+
+
+def _safe(rel: str) -> bool:
+    parts = Path(rel).parts
+    return bool(parts) and not Path(rel).is_absolute() and ".." not in parts
+
+
+def grade_remote(job: dict, bundle: Bundle) -> dict:
+    """Run on a Dask worker: unpack the submission, grade it, send back the autograded folder."""
+    from course.grading import sandbox
+
+    refs = bundle.refs
+    if job["grader"] != grader_version():
+        return _error_record(job, refs, f"worker runs course grader {grader_version()}, the "
+                                        f"client {job['grader']}: install the same version")
+    if job["sandboxed"] and not sandbox.probe()[0]:
+        return _error_record(job, refs, f"no sandbox on this worker: {sandbox.probe()[1]}")
+    root = Path(tempfile.mkdtemp(prefix="course-dask-"))
+    try:
+        submitted = root / "submitted"
+        submitted.mkdir()
+        for rel, data in job["files"].items():
+            if _safe(rel):
+                path = submitted / rel
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+        out = root / "autograded" / job["assignment"]
+        local = {k: v for k, v in job.items() if k != "files"}
+        local.update(submitted=str(submitted), autograded=str(out),
+                     source=str(_materialise(bundle)), refs=refs)
+        record = run_job(local)
+        record["files"] = ({rel.as_posix(): (out / rel).read_bytes() for rel in folder_files(out)}
+                           if out.is_dir() else {})
+        return record
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _probe() -> tuple[bool, str, str]:
+    from course.grading import sandbox
+
+    ok, why = sandbox.probe()
+    return ok, why, grader_version()
+
+
+@dataclass
+class Connection:
+    """A client connected to a scheduler with at least one worker, and what the workers can do."""
+
+    client: Any
+    sandboxed: bool
+    threads: int
+    own_client: bool = True
+
+    def close(self) -> None:
+        """Disconnect (a client passed in by the caller stays open)."""
+        if self.own_client:
+            self.client.close()
+
+
+def connect(cluster: object, allow_unsandboxed: bool, timeout: float = 60) -> Connection:
+    """Connect to ``cluster`` (a scheduler address such as ``tcp://10.0.0.5:8786``, or an open
+    ``distributed.Client``, e.g. a dask-gateway cluster's ``get_client()``); check every worker
+    runs the same grader and can start the sandbox."""
+    from distributed import Client
+
+    own = not isinstance(cluster, Client)
+    try:
+        client = Client(cluster, timeout=timeout, set_as_default=False) if own else cluster
+    except (OSError, TimeoutError, ValueError) as error:
+        raise GradingError(f"cannot reach the Dask scheduler at {cluster}: {error}") from error
+    try:
+        client.wait_for_workers(1, timeout=timeout)
+        probes = client.run(_probe)
+    except (OSError, TimeoutError) as error:
+        if own:
+            client.close()
+        raise GradingError(f"the Dask cluster at {cluster} has no worker ready ({error!r})") \
+            from error
+    mine = grader_version()
+    problems = [f"{worker}: course grader {version}, this machine {mine}"
+                for worker, (_ok, _why, version) in probes.items() if version != mine]
+    unsandboxed = {w: why for w, (ok, why, _v) in probes.items() if not ok}
+    if unsandboxed and not allow_unsandboxed:
+        problems += [f"{worker}: no sandbox ({why})" for worker, why in unsandboxed.items()]
+    if problems:
+        if own:
+            client.close()
+        raise GradingError("Dask workers not ready to grade:\n  " + "\n  ".join(problems)
+                           + ("\nInstall bubblewrap on the workers, or pass --no-sandbox-ok."
+                              if unsandboxed else ""))
+    threads = sum(client.nthreads().values())
+    return Connection(client, sandboxed=not unsandboxed, threads=threads, own_client=own)
+
+
+def _payload(job: dict) -> dict:
+    """What travels to the worker: the job (minus the refs, in the bundle) and its files."""
+    folder = Path(job["submitted"])
+    files = {rel.as_posix(): (folder / rel).read_bytes() for rel in folder_files(folder)}
+    return {**{k: v for k, v in job.items() if k != "refs"}, "files": files,
+            "grader": grader_version()}
+
+
+def _unpack(record: dict, job: dict) -> dict:
+    """Write the returned autograded folder into the course (replacing the old one at once)."""
+    files: dict[str, bytes] = record.pop("files", {}) or {}
+    out = Path(job["autograded"])
+    if files:
+        staging = out.parent / f".{out.name}.staging"
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        for rel, data in files.items():
+            if _safe(rel):
+                path = staging / rel
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+        if out.exists():
+            shutil.rmtree(out)
+        staging.rename(out)
+    for entry in record["notebooks"]:
+        if "path" in entry:
+            entry["path"] = str(out / f"{entry['notebook']}.ipynb")
+    return record
+
+
+def run(connection: Connection, pending: list[dict], bundles: dict[str, Bundle],
+        recorder: Recorder, in_flight: int | None = None) -> None:
+    """Grade ``pending`` on the cluster, at most ``in_flight`` tasks at a time."""
+    from distributed import as_completed
+
+    from course.grading.autograde import failed
+
+    client = connection.client
+    window = max(1, in_flight or 2 * max(1, connection.threads))
+    scattered: dict[str, Any] = {}
+    jobs = iter(pending)
+    running: dict[str, tuple[dict, int]] = {}
+    queue = as_completed(loop=client.loop)  # not the default client: ours may not be it
+
+    def bundle_future(assignment: str) -> Any:
+        if assignment not in scattered:
+            bundle = bundles[assignment]
+            key = f"course-bundle-{bundle.digest}"
+            scattered[assignment] = client.scatter({key: bundle}, broadcast=True)[key]
+        return scattered[assignment]
+
+    def submit(job: dict, attempt: int) -> None:
+        key = f"course-grade-{job['student']}-{job['assignment']}-{job['hash'][:16]}-{attempt}"
+        future = client.submit(grade_remote, _payload(job), bundle_future(job["assignment"]),
+                               key=key, pure=False)
+        running[future.key] = (job, attempt)
+        queue.add(future)
+
+    def submit_next() -> None:
+        job = next(jobs, None)
+        if job is not None:
+            submit(job, 1)
+
+    for _ in range(window):
+        submit_next()
+    for future in queue:
+        job, attempt = running.pop(future.key)
+        try:
+            record = _unpack(future.result(), job)
+        except Exception as error:  # noqa: BLE001 - a lost worker, a lost bundle, a bug
+            future.release()
+            if attempt < ATTEMPTS:
+                scattered.pop(job["assignment"], None)  # re-scatter if its holders died
+                submit(job, attempt + 1)
+                continue
+            record = failed(job, f"Dask task failed {attempt} times: {error!r}")
+        future.release()
+        recorder.record(job, record)
+        submit_next()
