@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from course.quiz import lint, static
+from course.quiz import lint, quality, static
 from course.quiz.bank import BANKS_DIR, BankError, load_bank
 from course.quiz.markdown import to_html
 
@@ -202,3 +202,142 @@ def test_markdown_prompt_rendering():
     assert '<pre><code class="language-python">x = 1 &lt; 2</code></pre>' in out
     assert "javascript:" not in to_html("[x](javascript:alert(1))").replace(
         "[x](javascript:alert(1))", "")
+
+
+# --- quiz-quality rules (course/quiz/quality.py) ---------------------------------------------
+
+
+def single(qid: str, answer_text: str, others: tuple[str, ...] = ("Cats", "Dogs", "Fish"),
+           extra: str = "") -> str:
+    """A single-choice question whose right option is ``answer_text``."""
+    keys = ["a", "b", "c", "d"][: len(others) + 1]
+    texts = [answer_text, *others]
+    options = ", ".join(f'{k}: "{t}"' for k, t in zip(keys, texts, strict=True))
+    feedback = ", ".join(f'{k}: "Because of {k}."' for k in keys)
+    return (f"  - id: {qid}\n    type: single\n    prompt: \"Which pet?\"\n"
+            f"    options: {{{options}}}\n    answer: a\n    feedback: {{{feedback}}}\n"
+            f"    explanation: \"See the lesson.\"\n{extra}")
+
+
+def bank(*questions: str, module: str = "01-demo") -> str:
+    return f"module: {module}\nquestions:\n" + "".join(questions)
+
+
+def quality_messages(tmp_path: Path, text: str) -> list[str]:
+    banks, _ = write_tree(tmp_path, text)
+    _, problems = lint.lint_banks(banks)
+    return messages(problems)
+
+
+def test_balanced_bank_passes_the_quality_rules(tmp_path):
+    text = bank(single("one", "Mice"), single("two", "Bird", ("Snakes", "Cats", "Dogs")))
+    assert quality_messages(tmp_path, text) == []
+
+
+def test_answer_longest_too_often_in_one_bank(tmp_path):
+    # Three questions whose right option is the longest: chance is 3 x 1/4, one extra allowed.
+    text = bank(*(single(f"q{i}", "Hamsters") for i in range(3)))
+    found = quality_messages(tmp_path, text)
+    assert any("01-demo.yaml: 3 of 3 single-choice answers are the longest option "
+               "(chance: 0.8; at most 1 allowed)" in m for m in found), found
+
+
+def test_answer_longest_too_often_over_all_banks(tmp_path):
+    # Five banks, each with 1 of 2 answers longest: every bank passes, the course does not.
+    banks_dir = tmp_path / "banks"
+    banks_dir.mkdir()
+    for n in range(5):
+        module = f"0{n}-demo"
+        text = bank(single("long", "Mouse"), single("short", "Cat", ("Dogs", "Fish", "Mice")),
+                    module=module)
+        (banks_dir / f"{module}.yaml").write_text(text, encoding="utf-8")
+    _, problems = lint.lint_banks(banks_dir)
+    found = messages(problems)
+    assert found == ["all banks: 5 of 10 single-choice answers (50%) are the longest option; "
+                     "chance is 25%, the limit 35%"], found
+
+
+def test_right_option_much_longer_than_the_others(tmp_path):
+    text = bank(single("pick", "A cat that sleeps all day long"))
+    found = quality_messages(tmp_path, text)
+    assert any("pick: the right option is" in m and "limit 1.5x" in m for m in found), found
+
+
+def test_right_options_of_a_multiple_question_much_longer(tmp_path):
+    text = bank("""\
+  - id: many
+    type: multiple
+    prompt: "Which?"
+    options: {a: "A cat that sleeps all day", b: "A dog that barks at night", c: "Fish", d: "Mice"}
+    answer: [a, b]
+    feedback: {a: "yes", b: "yes", c: "no", d: "no"}
+    explanation: "A and B."
+""")
+    found = quality_messages(tmp_path, text)
+    assert any("many: the right options (mean) is" in m for m in found), found
+
+
+def test_a_hint_that_names_the_answer(tmp_path):
+    text = bank(single("pick", "Mouse", ("Cats", "Dogs", "Fish"),
+                       '    hint: "Think of the mouse."\n'))
+    found = quality_messages(tmp_path, text)
+    assert found == ["01-demo.yaml: pick: the hint contains the text of right option 'a'"], found
+
+
+def test_wrong_options_feedback_that_gives_the_answer(tmp_path):
+    text = bank(single("pick", "Mice", ("Cats", "Dogs", "Fish")).replace(
+        'b: "Because of b."', 'b: "No, the answer is mice."'))
+    found = quality_messages(tmp_path, text)
+    assert found == ["01-demo.yaml: pick: the feedback of wrong option 'b' contains the text "
+                     "of right option 'a'"], found
+
+
+def test_a_prompt_that_contains_a_long_answer(tmp_path):
+    answer = "Owning the runbook for the night the model breaks"
+    text = bank(single("pick", answer, ("Tuning every hyperparameter of each model",
+                                        "Designing a custom network for each task",
+                                        "Trying every new assistant that comes out")))
+    text = text.replace('prompt: "Which pet?"',
+                        'prompt: "Is owning the runbook for the night a duty?"')
+    found = quality_messages(tmp_path, text)
+    assert "01-demo.yaml: pick: the prompt contains the text of right option 'a'" in found
+
+
+def test_text_answer_spelled_by_its_hint(tmp_path):
+    text = bank("""\
+  - id: word
+    type: text
+    prompt: "Research innovates; engineering ____."
+    answer: productionizes
+    hint: "The word is built from *production*."
+    explanation: "Productionizes."
+""")
+    found = quality_messages(tmp_path, text)
+    assert found == ["01-demo.yaml: word: the hint contains or spells the answer "
+                     "'productionizes'"], found
+
+
+def test_numeric_answer_in_the_incorrect_feedback(tmp_path):
+    text = bank("""\
+  - id: count
+    type: numeric
+    prompt: "How many modules from 00 to 10?"
+    answer: 11
+    feedback: {incorrect: "Count both ends: 00 and 10 make 11."}
+    explanation: "Eleven."
+""")
+    found = quality_messages(tmp_path, text)
+    assert found == ["01-demo.yaml: count: the incorrect feedback contains the answer 11"], found
+
+
+def test_duplicate_options(tmp_path):
+    text = bank(single("pick", "Mice", ("Cats", "cats!", "Fish")))
+    found = quality_messages(tmp_path, text)
+    assert found == ["01-demo.yaml: pick: options 'b' and 'c' have the same text"], found
+
+
+def test_real_banks_keep_the_longest_answer_share_at_chance():
+    banks, _ = lint.lint_banks(BANKS_DIR)
+    longest, total, chance = quality.longest_share(banks)
+    assert total >= 28
+    assert longest / total <= chance / total + quality.OVERALL_MARGIN

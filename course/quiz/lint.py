@@ -1,7 +1,10 @@
 """``python -m course.quiz lint``: check the banks and how the notebooks use them.
 
 Bank checks (:func:`lint_banks`): YAML errors, duplicate ids, answers not among the
-options, options without feedback, questions without explanation, unknown types or fields.
+options, options without feedback, questions without explanation, unknown types or fields,
+and the quiz-quality rules of :mod:`course.quiz.quality` (the right option is not the
+longest more often than chance, no length outliers, no answer leaked by a prompt, hint or
+another option's feedback, no duplicate options).
 Usage checks (:func:`lint_usage`): every bank question is asked by some notebook in
 ``solutions/``, and every ``quiz.ask("module", "id", ...)`` in a notebook names a question
 that exists.
@@ -17,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from course.quiz.bank import BANKS_DIR, Bank, Problem, check_bank_file
+from course.quiz.quality import quality_problems
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,7 @@ def lint_banks(banks_dir: Path = BANKS_DIR) -> tuple[dict[str, Bank], list[Probl
             banks[bank.module] = bank
     if not banks and not problems:
         problems.append(Problem(str(banks_dir), None, "no bank files (*.yaml) found"))
+    problems += quality_problems(banks)
     return banks, problems
 
 
