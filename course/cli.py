@@ -97,6 +97,13 @@ def _check(args: argparse.Namespace) -> int:
     return 0 if report.ready else 1
 
 
+def _room_serve(args: argparse.Namespace) -> int:
+    from course.room.serve import run
+
+    return run(args.db, args.host, args.port, args.k, workers=args.workers,
+               new_room=args.new_room, title=args.title)
+
+
 def _grading_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--course-dir", type=Path, default=None,
                         help="the nbgrader course folder (default: the nearest one with "
@@ -161,13 +168,30 @@ def build_parser() -> argparse.ArgumentParser:
     chk.add_argument("notebook", type=Path)
     chk.add_argument("--timeout", type=int, default=120, help="seconds per cell (default 120)")
     chk.set_defaults(run=_check)
+
+    room = commands.add_parser("room", help="a live room: learners' quiz answers, live")
+    room_commands = room.add_subparsers(dest="room_command", required=True)
+    serve = room_commands.add_parser("serve", help="serve a room; prints the join code and "
+                                                   "the instructor link")
+    serve.add_argument("--db", default=None,
+                       help="SQLite file or SQLAlchemy URL (default room.sqlite)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to bind (default 127.0.0.1; 0.0.0.0 for the room network)")
+    serve.add_argument("--port", type=int, default=8765, help="default 8765")
+    serve.add_argument("--k", type=int, default=5,
+                       help="show a distribution only once k learners answered (default 5)")
+    serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    serve.add_argument("--new-room", action="store_true",
+                       help="start a new room even if the database has one")
+    serve.add_argument("--title", default="Workshop", help="the new room's title")
+    serve.set_defaults(run=_room_serve)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``course`` command."""
     args = build_parser().parse_args(argv)
-    if args.command in ("release", "check"):
+    if args.command in ("release", "check", "room"):
         return int(args.run(args))
     from course.grading.config import GradingError
 

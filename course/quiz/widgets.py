@@ -162,6 +162,9 @@ class QuestionWidget:
         if notes:
             body += f"<ul>{notes}</ul>"
         saved = self._save(answer, result, score)
+        from course import room  # sends the answer only if the learner joined a live room
+
+        room.answered(q, answer, result.correct, self.attempts)
         if saved:
             body += f"<br><small>{html.escape(saved)}</small>"
         self.feedback.value = _status_html(body)

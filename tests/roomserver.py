@@ -1,0 +1,124 @@
+"""Start and stop a real room server (``course room serve``) for tests and benchmarks.
+
+The server binds 127.0.0.1 on a free port, writes its log to a file, and is stopped by its
+PID (terminate, wait, kill). ``restart()`` stops it and starts it again on the same port and
+database, so learners' outboxes reach it again.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+START_TIMEOUT = 60.0
+STOP_TIMEOUT = 10.0
+
+
+def free_port() -> int:
+    """A port free on 127.0.0.1 right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class RoomServer:
+    """A running ``course room serve``: its address, join code, token and process."""
+
+    db: str
+    port: int
+    log: Path
+    k: int = 5
+    workers: int = 1
+    process: subprocess.Popen[bytes] | None = None
+    code: str = ""
+    token: str = ""
+    extra: list[str] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def dashboard(self) -> str:
+        return f"{self.url}/room/{self.code}?token={self.token}"
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "course", "room", "serve", "--db", self.db,
+                "--host", "127.0.0.1", "--port", str(self.port), "--k", str(self.k),
+                "--workers", str(self.workers), *self.extra]
+
+    def start(self) -> RoomServer:
+        """Start the process and wait until ``/api/health`` answers."""
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(self.command(), cwd=REPO, stdout=out,
+                                            stderr=subprocess.STDOUT,
+                                            stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"room server exited ({self.process.returncode}):\n"
+                                   f"{self.log_tail()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/api/health", timeout=2):
+                    break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.1)  # polling a real condition
+        else:
+            self.stop()
+            raise TimeoutError(f"room server did not answer:\n{self.log_tail()}")
+        text = self.log.read_text(errors="replace")
+        self.code = re.findall(r"Room code: (\w+)", text)[-1]
+        self.token = re.findall(r"\?token=([\w-]+)", text)[-1]
+        return self
+
+    def stop(self, kill: bool = False) -> None:
+        """Stop the process by PID: SIGKILL if ``kill``, else terminate, wait, kill."""
+        process = self.process
+        if process is None or process.poll() is not None:
+            return
+        if kill:
+            process.send_signal(signal.SIGKILL)
+        else:
+            process.terminate()
+        try:
+            process.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=STOP_TIMEOUT)
+
+    def restart(self, kill: bool = True) -> None:
+        """Stop (by default SIGKILL: a crash) and start again on the same port and db."""
+        self.stop(kill=kill)
+        self.start()
+
+    def log_tail(self, lines: int = 30) -> str:
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def __enter__(self) -> RoomServer:
+        return self.start()
+
+    def __exit__(self, *_exc: Any) -> None:
+        self.stop()
+
+
+def sqlite_server(folder: Path, k: int = 5, workers: int = 1) -> RoomServer:
+    """A room server on a SQLite file in ``folder`` (not started)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return RoomServer(db=str(folder / "room.sqlite"), port=free_port(),
+                      log=folder / "room-server.log", k=k, workers=workers)
