@@ -51,7 +51,7 @@ def create_app(db_url: str, k: int = DEFAULT_K) -> FastAPI:
     app.state.k = k
     per_learner = RateLimiter(rate=10, burst=40)
     per_address = RateLimiter(rate=1000, burst=3000)
-    misses = RateLimiter(rate=1, burst=30)
+    misses = RateLimiter(rate=2, burst=60)
 
     @app.exception_handler(HTTPError)
     async def _http_error(_request: Request, exc: HTTPError) -> JSONResponse:
