@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 BACKOFF_START = 0.25
-BACKOFF_MAX = 15.0
+BACKOFF_MAX = 5.0
 IDLE_RESCAN = 5.0
 TIMEOUT = 5.0
 
