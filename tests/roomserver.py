@@ -15,6 +15,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -122,3 +124,26 @@ def sqlite_server(folder: Path, k: int = 5, workers: int = 1) -> RoomServer:
     folder.mkdir(parents=True, exist_ok=True)
     return RoomServer(db=str(folder / "room.sqlite"), port=free_port(),
                       log=folder / "room-server.log", k=k, workers=workers)
+
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+@contextmanager
+def room_server(backend: str, folder: Path, k: int = 5,
+                workers: int = 1) -> Iterator[RoomServer]:
+    """A started room server on ``backend``: a SQLite file, or a real PostgreSQL server
+    (``tests/pgserver.py``: initdb in a temp folder, free port, stopped by PID) that lives
+    exactly as long as the room server."""
+    if backend == "sqlite":
+        with sqlite_server(folder, k=k, workers=workers) as server:
+            yield server
+        return
+    from pgserver import postgres_server
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with postgres_server(folder / "pg") as pg:
+        url = pg.create_database("room")
+        with RoomServer(db=url, port=free_port(), log=folder / "room-server.log", k=k,
+                        workers=workers) as server:
+            yield server

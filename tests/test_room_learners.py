@@ -20,9 +20,10 @@ from course.room.client import outbox  # noqa: E402
 MODULE = "01-identity-shift"
 
 
-@pytest.fixture()
-def server(tmp_path):
-    with roomserver.sqlite_server(tmp_path / "server", k=3) as running:
+@pytest.fixture(params=roomserver.BACKENDS)
+def server(request: pytest.FixtureRequest, tmp_path):
+    """A room server on SQLite, then on a real PostgreSQL server the test starts."""
+    with roomserver.room_server(request.param, tmp_path / "server", k=3) as running:
         yield running
 
 

@@ -1,7 +1,7 @@
 """The room server over HTTP: bad input, security, polls, item statistics, export, delete.
 
-A real ``course room serve`` process on 127.0.0.1 (SQLite file; PostgreSQL in
-``test_room_postgres.py``), stopped by PID.
+A real ``course room serve`` process on 127.0.0.1, stopped by PID; every test runs twice:
+on a SQLite file and on a real PostgreSQL server the fixture starts (``tests/pgserver.py``).
 """
 
 from __future__ import annotations
@@ -32,9 +32,10 @@ def event(**change):
     return base
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):
-    with roomserver.sqlite_server(tmp_path_factory.mktemp("room"), k=3) as running:
+@pytest.fixture(scope="module", params=roomserver.BACKENDS)
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """One server per backend: SQLite, then a real PostgreSQL the test starts."""
+    with roomserver.room_server(request.param, tmp_path_factory.mktemp("room"), k=3) as running:
         yield running
 
 
@@ -315,7 +316,8 @@ def _rows_left(server, code: str) -> int:
 
     from course.room.store import events, members, polls, rooms, sqlite_url
 
-    engine = sa.create_engine(sqlite_url(str(Path(server.db))))
+    url = server.db if "://" in server.db else sqlite_url(str(Path(server.db)))
+    engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:
             return sum(conn.execute(sa.select(sa.func.count()).select_from(t)

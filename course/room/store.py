@@ -171,14 +171,14 @@ class Store:
             conn.execute(self._insert_ignore(members, {"room": code,
                                                        "pseudonym": event["pseudonym"],
                                                        "joined": now}))
-            result = conn.execute(self._insert_ignore(events, {
+            inserted = conn.execute(self._insert_ignore(events, {
                 "room": code, "key": event["key"], "pseudonym": event["pseudonym"],
                 "module": event["module"], "question_id": event["question_id"],
                 "answer": json.dumps(event["answer"], sort_keys=True),
                 "correct": bool(event["correct"]), "attempt": int(event["attempt"]),
                 "time": event["time"], "received": now,
-            }))
-        return bool(result.rowcount)
+            }).returning(events.c.id)).first()
+        return inserted is not None
 
     def events(self, code: str) -> list[dict[str, Any]]:
         """Every event of the room, oldest first, with ``answer`` decoded."""
