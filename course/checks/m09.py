@@ -1,9 +1,10 @@
 """Self-checks for module 09 (the production model lifecycle).
 
-``check_lifecycle`` grades a table on structure and order: each stage is matched to one
-of six lifecycle steps by its wording, and the steps must run from training or selection
-to retirement. ``check_actions`` compares answers with salted digests, so neither the
-messages nor this file spell out the expected actions.
+``check_lifecycle`` checks a table against the rules the exercise states: each stage is
+matched to one of six lifecycle steps by its wording, the steps run from training or
+selection to retirement, every owner is one role (not a group such as "the team") and every
+exit criterion can be checked (a number or a comparison). ``check_actions`` checks only the
+shape of the answers; this file holds no reference answer (the hidden test does).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from course.checks import CheckFailed, expect_columns, expect_true, passed, salted_digest
+from course.checks import expect_columns, expect_true, passed
 
 COLUMNS = ("stage", "owner", "exit_criterion")
 # Lifecycle steps in order, with the words that identify each one in a stage name.
@@ -26,6 +27,13 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 REQUIRED = ("train or select", "deploy", "monitor", "retire")
 PLACEHOLDERS = {"", "?", "tbd", "todo", "n/a", "na", "none", "nobody", "unknown", "-"}
+# An owner is one role: not a word for a group, and not something that ends in "team".
+GROUP_WORDS = {"everyone", "everybody", "we", "us", "all", "anyone", "anybody", "whoever"}
+GROUP_ENDINGS = ("team", "teams")
+# A checkable exit criterion holds a number or one of these comparisons.
+COMPARISONS = ("<", ">", "=", "≤", "≥")
+COMPARISON_WORDS = ("under", "over", "below", "above", "at least", "at most", "less than",
+                    "more than", "fewer than", "within", "beats", "exceeds")
 
 
 # Specific steps are tried first, so "re-train" is not read as "train".
@@ -43,6 +51,19 @@ def step_of(stage: str) -> str | None:
         if any(re.search(r"\b" + re.escape(word), text) for word in words_of[step]):
             return step
     return None
+
+
+def is_one_role(owner: str) -> bool:
+    """True for an owner that names one role ("ML engineer", "team lead"), not a group."""
+    words = re.findall(r"[a-z]+", owner.lower())
+    return bool(words) and words[-1] not in GROUP_ENDINGS and not GROUP_WORDS & set(words)
+
+
+def is_checkable(criterion: str) -> bool:
+    """True for an exit criterion that holds a number or a comparison."""
+    text = criterion.lower()
+    return (re.search(r"\d", text) is not None or any(c in text for c in COMPARISONS)
+            or any(re.search(rf"\b{word}\b", text) for word in COMPARISON_WORDS))
 
 
 def check_lifecycle(lifecycle: Any) -> None:
@@ -72,43 +93,37 @@ def check_lifecycle(lifecycle: Any) -> None:
                 "The stages are out of order: list them in the order a model lives through them.")
     expect_true(steps[0] == "train or select", "Start with training or selecting the model.")
     expect_true(steps[-1] == "retire", "End with retirement.")
-    passed(f"lifecycle has {rows} stages in order, each with an owner and an exit criterion.")
+    groups = [owner for owner in lifecycle["owner"] if not is_one_role(owner)]
+    expect_true(not groups, f"Name one role per stage, not a group: {', '.join(groups)}.")
+    vague = [c for c in lifecycle["exit_criterion"] if not is_checkable(c)]
+    expect_true(not vague, "These exit criteria cannot be checked; give a number or a "
+                f"comparison: {'; '.join(vague)}.")
+    passed(f"lifecycle has {rows} stages in order, each with one owner and a checkable exit "
+           "criterion.")
 
 
 ACTIONS = ("retrain", "switch", "escalate")
-_SALT = "m09-actions-v1"
-_DIGESTS = {
-    "slow-drift": "5855e806b80e2996",
-    "better-model": "8508712e554339bd",
-    "harm-unknown-cause": "24ff1ea7463f3fd5",
-    "fresh-season": "281084c5a09bf4ad",
-    "version-deprecated": "9d6f70126d296674",
-    "legal-question": "39f890eaa7a736fb",
-}
+SCENARIO_IDS = ("slow-drift", "better-model", "harm-unknown-cause", "fresh-season",
+                "version-deprecated", "legal-question")
 
 
 def _normalise(action: str) -> str:
     return re.sub(r"\s+", " ", action).strip().lower()
 
 
-def check_actions(actions: Any, allowed_misses: int = 1) -> None:
-    """A dict mapping every scenario id to "retrain", "switch" or "escalate"."""
+def check_actions(actions: Any) -> None:
+    """A dict mapping every scenario id to "retrain", "switch" or "escalate" (shape only)."""
     expect_true(type(actions) is dict,
                 f"`actions` should be a plain dict, not {type(actions).__name__}.")
-    missing = [key for key in _DIGESTS if key not in actions]
+    missing = [key for key in SCENARIO_IDS if key not in actions]
     expect_true(not missing, f"`actions` has no answer for: {', '.join(missing)}.")
-    extra = [key for key in actions if key not in _DIGESTS]
+    extra = [key for key in actions if key not in SCENARIO_IDS]
     expect_true(not extra, f"`actions` has unknown scenario id(s): {', '.join(map(str, extra))}.")
     bad = [key for key, value in actions.items()
            if type(value) is not str or _normalise(value) not in ACTIONS]
     expect_true(not bad, f'Each answer should be one of "retrain", "switch" or "escalate"; look '
                 f"at: {', '.join(bad)}.")
-    misses = sum(salted_digest(_SALT, key, _normalise(actions[key])) != digest
-                 for key, digest in _DIGESTS.items())
-    if misses > allowed_misses:
-        raise CheckFailed(f"❌ {misses} of {len(_DIGESTS)} answers differ from the reference. "
-                          "Ask for each: is the data the problem (retrain), is a better or "
-                          "supported model the answer (switch), or is it beyond your remit "
-                          "(escalate)?")
-    passed(f"actions agrees with the reference on at least {len(_DIGESTS) - allowed_misses} of "
-           f"{len(_DIGESTS)} scenarios.")
+    passed(f"actions answers all {len(SCENARIO_IDS)} scenarios with one of the three moves. "
+           "Which move fits each one is graded by the hidden test: ask whether the data is "
+           "the problem (retrain), a better or supported model is the answer (switch), or it "
+           "is beyond your remit (escalate).")
