@@ -230,7 +230,9 @@ def quality_messages(tmp_path: Path, text: str) -> list[str]:
 
 
 def test_balanced_bank_passes_the_quality_rules(tmp_path):
-    text = bank(single("one", "Mice"), single("two", "Bird", ("Snakes", "Cats", "Dogs")))
+    # Right options of middle length: neither the longest nor the shortest.
+    text = bank(single("one", "Mouse", ("Cats", "Dogs", "Hamsters")),
+                single("two", "Birds", ("Fish", "Snakes", "Cats")))
     assert quality_messages(tmp_path, text) == []
 
 
@@ -248,7 +250,7 @@ def test_answer_longest_too_often_over_all_banks(tmp_path):
     banks_dir.mkdir()
     for n in range(5):
         module = f"0{n}-demo"
-        text = bank(single("long", "Mouse"), single("short", "Cat", ("Dogs", "Fish", "Mice")),
+        text = bank(single("long", "Mouse"), single("mid", "Birds", ("Fish", "Snakes", "Cats")),
                     module=module)
         (banks_dir / f"{module}.yaml").write_text(text, encoding="utf-8")
     _, problems = lint.lint_banks(banks_dir)
@@ -341,3 +343,17 @@ def test_real_banks_keep_the_longest_answer_share_at_chance():
     longest, total, chance = quality.longest_share(banks)
     assert total >= 28
     assert longest / total <= chance / total + quality.OVERALL_MARGIN
+
+
+def test_answer_shortest_too_often_in_one_bank(tmp_path):
+    # Balancing lengths must not move the cue to the other end.
+    text = bank(*(single(f"q{i}", "Cat", ("Dogs", "Fish", "Mice")) for i in range(3)))
+    found = quality_messages(tmp_path, text)
+    assert found == ["01-demo.yaml: 3 of 3 single-choice answers are the shortest option "
+                     "(chance: 0.8; at most 1 allowed): balance the option lengths"], found
+
+
+def test_real_banks_keep_the_shortest_answer_share_at_chance():
+    banks, _ = lint.lint_banks(BANKS_DIR)
+    shortest, total, chance = quality.longest_share(banks, quality.answer_is_shortest)
+    assert shortest / total <= chance / total + quality.OVERALL_MARGIN

@@ -12,6 +12,8 @@ Rules (thresholds are module constants, justified where they are defined):
 - **longest answer, overall**: over all banks together (once there are at least
   :data:`MIN_OVERALL` single questions) the share may exceed chance by at most
   :data:`OVERALL_MARGIN`;
+- **shortest answer**: the same two limits for the right option being the shortest, so that
+  balancing lengths does not simply move the cue to the other end;
 - **length outlier**: the right option of a ``single`` question may be at most
   :data:`MAX_LENGTH_RATIO` times the mean length of the others (for ``multiple``: the mean of
   the right options against the mean of the wrong ones);
@@ -95,6 +97,12 @@ def answer_is_longest(q: Question) -> bool:
     return all(right >= length(text) for key, text in q.options.items() if key != q.answer)
 
 
+def answer_is_shortest(q: Question) -> bool:
+    """The right option of a single question is at most as long as every other one."""
+    right = length(q.options[q.answer])
+    return all(right <= length(text) for key, text in q.options.items() if key != q.answer)
+
+
 def length_ratio(q: Question) -> float:
     """Right options' mean length ÷ wrong options' mean length (single and multiple)."""
     right = [length(q.options[k]) for k in q.answers]
@@ -153,10 +161,16 @@ def chance_count(questions: list[Question]) -> float:
     return sum(1 / len(q.options) for q in questions)
 
 
-def longest_share(banks: dict[str, Bank]) -> tuple[int, int, float]:
-    """(single questions whose answer is the longest, single questions, chance count)."""
+def longest_share(banks: dict[str, Bank], extreme=answer_is_longest) -> tuple[int, int, float]:
+    """(single questions whose answer is the longest, single questions, chance count).
+
+    With ``extreme=answer_is_shortest``, the same for the shortest option.
+    """
     singles = [q for b in banks.values() for q in b.questions.values() if q.type == "single"]
-    return sum(answer_is_longest(q) for q in singles), len(singles), chance_count(singles)
+    return sum(extreme(q) for q in singles), len(singles), chance_count(singles)
+
+
+EXTREMES = (("longest", answer_is_longest), ("shortest", answer_is_shortest))
 
 
 def quality_problems(banks: dict[str, Bank]) -> list[Problem]:
@@ -166,20 +180,22 @@ def quality_problems(banks: dict[str, Bank]) -> list[Problem]:
         source = bank.path.name
         for q in bank.questions.values():
             problems.extend(_question_problems(source, q))
-        longest, total, chance = longest_share({bank.module: bank})
-        allowed = math.floor(chance + PER_BANK_EXTRA + 1e-9)
-        if longest > allowed:
-            problems.append(Problem(
-                source, None,
-                f"{longest} of {total} single-choice answers are the longest option "
-                f"(chance: {chance:.1f}; at most {allowed} allowed): shorten them or "
-                f"lengthen the distractors"))
-    longest, total, chance = longest_share(banks)
-    if total >= MIN_OVERALL:
-        share, limit = longest / total, chance / total + OVERALL_MARGIN
-        if share > limit:
-            problems.append(Problem(
-                "all banks", None,
-                f"{longest} of {total} single-choice answers ({share:.0%}) are the longest "
-                f"option; chance is {chance / total:.0%}, the limit {limit:.0%}"))
+        for word, extreme in EXTREMES:
+            count, total, chance = longest_share({bank.module: bank}, extreme)
+            allowed = math.floor(chance + PER_BANK_EXTRA + 1e-9)
+            if count > allowed:
+                problems.append(Problem(
+                    source, None,
+                    f"{count} of {total} single-choice answers are the {word} option "
+                    f"(chance: {chance:.1f}; at most {allowed} allowed): balance the "
+                    f"option lengths"))
+    for word, extreme in EXTREMES:
+        count, total, chance = longest_share(banks, extreme)
+        if total >= MIN_OVERALL:
+            share, limit = count / total, chance / total + OVERALL_MARGIN
+            if share > limit:
+                problems.append(Problem(
+                    "all banks", None,
+                    f"{count} of {total} single-choice answers ({share:.0%}) are the {word} "
+                    f"option; chance is {chance / total:.0%}, the limit {limit:.0%}"))
     return problems
