@@ -17,7 +17,7 @@ from typing import Any
 from bench import common, discover, machine
 from bench.common import ROOT, Table
 
-BENCHMARKS = ("execution", "autograde", "startup", "sizes", "labs")
+BENCHMARKS = ("execution", "autograde", "startup", "sizes", "labs", "room")
 README = ROOT / "bench" / "README.md"
 QUICK_OUT = ROOT / "build" / "bench-quick.md"
 CLASS_OUT = ROOT / "bench" / "CLASS.md"
@@ -120,7 +120,14 @@ def run_all(cfg: dict[str, Any]) -> tuple[list[Table], dict[str, float]]:
             lab_runs = labs.measure(todo, runs, log)
         tables.append(labs.table(lab_runs, runs, quick))
         took["labs"] = time.perf_counter() - start
-    order = {"Course": 0, "Autograding": 1, "Start-up": 2, "Notebook": 3, "Labs": 4}
+    if "room" in only:
+        from bench import room
+
+        start = time.perf_counter()
+        log("room: simulated learners against one room server")
+        tables.append(room.run(quick, runs, log))
+        took["room"] = time.perf_counter() - start
+    order = {"Course": 0, "Autograding": 1, "Start-up": 2, "Notebook": 3, "Labs": 4, "Live": 5}
     tables.sort(key=lambda t: order.get(t.title.split()[0], 9))
     return tables, took
 

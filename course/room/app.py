@@ -46,6 +46,7 @@ def create_app(db_url: str, k: int = DEFAULT_K) -> FastAPI:
     """The ASGI app serving every room stored at ``db_url``."""
     store = Store.open(db_url)
     token = store.instructor_token()
+    questions.preload()
     app = FastAPI(title="course room", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.store = store
     app.state.k = k
@@ -131,7 +132,6 @@ def create_app(db_url: str, k: int = DEFAULT_K) -> FastAPI:
 
     @app.post("/api/rooms/{code}/events", status_code=201)
     async def post_event(request: Request, code: str) -> Response:
-        room = await room_of(request, code)
         event = await json_body(request, "event")
         found = schema.problems(event)
         if found:
@@ -139,15 +139,10 @@ def create_app(db_url: str, k: int = DEFAULT_K) -> FastAPI:
                                  + "; ".join(found))
         if not per_learner.allow(f"{address_of(request)}/{event['pseudonym']}"):
             raise HTTPError(429, "too many answers from this learner; slow down")
-        qtype, options, key = await run_in_threadpool(_question_shape, store, room["code"],
-                                                      event)
-        if event["module"] == questions.ADHOC_MODULE:  # learners never hold the answer
-            event["correct"] = key is not None and event["answer"] == key
-        problem = questions.answer_problem(qtype, options, event["answer"])
-        if problem:
-            raise HTTPError(422, f"event for {event['module']}/{event['question_id']}: "
-                                 f"{problem}")
-        stored = await run_in_threadpool(store.add_event, room["code"], event)
+        # one trip to the thread pool: room, question, answer check and insert together
+        stored = await run_in_threadpool(_accept_event, store, code.upper(), event)
+        if stored is None:
+            raise miss(request, 404, f"no room with code {code!r}")
         return JSONResponse({"stored": stored, "duplicate": not stored},
                             status_code=201 if stored else 200)
 
@@ -287,6 +282,20 @@ def _placeholder_event() -> dict[str, Any]:
     """The other fields of a valid event, to check one field against the schema alone."""
     return {"key": "placeholder", "module": "m", "question_id": "q", "answer": None,
             "correct": False, "attempt": 1, "time": "t"}
+
+
+def _accept_event(store: Store, code: str, event: dict[str, Any]) -> bool | None:
+    """Check the event against its room and question and store it: True when stored,
+    False for a retry already stored, None for an unknown room; 422 for a bad answer."""
+    if not store.room_exists(code):
+        return None
+    qtype, options, key = _question_shape(store, code, event)
+    if event["module"] == questions.ADHOC_MODULE:  # learners never hold the answer
+        event["correct"] = key is not None and event["answer"] == key
+    problem = questions.answer_problem(qtype, options, event["answer"])
+    if problem:
+        raise HTTPError(422, f"event for {event['module']}/{event['question_id']}: {problem}")
+    return store.add_event(code, event)
 
 
 def _question_shape(store: Store, code: str,

@@ -32,6 +32,21 @@ def bank_question(module: str, question_id: str) -> Question:
         raise UnknownQuestion(f"module {module!r} has no question {question_id!r}") from None
 
 
+def preload() -> int:
+    """Load every bank (and the event validator) now, so the first answers do not wait for
+    YAML parsing; returns how many questions are known."""
+    from course.quiz.bank import BANKS_DIR
+    from course.room import schema
+
+    schema.problems({})
+    count = 0
+    for path in sorted(BANKS_DIR.glob("*.yaml")):
+        for question in load_bank(path.stem).questions.values():
+            bank_question(question.module, question.id)
+            count += 1
+    return count
+
+
 def public_view(question: Question) -> dict[str, Any]:
     """What learners and the dashboard see: type, prompt and options (no answer)."""
     return {"module": question.module, "id": question.id, "type": question.type,

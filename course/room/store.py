@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -102,6 +102,9 @@ class Store:
     """Every query the room server makes, on one engine."""
 
     engine: Engine
+    # (room, pseudonym) pairs this process has stored a member row for: saves an insert per
+    # answer. Forgotten when a room is deleted.
+    _members_seen: set[tuple[str, str]] = field(default_factory=set)
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -138,6 +141,12 @@ class Store:
             row = conn.execute(sa.select(rooms).where(rooms.c.code == code)).mappings().first()
         return dict(row) if row else None
 
+    def room_exists(self, code: str) -> bool:
+        """Whether the room exists (asked on every answer: one indexed lookup)."""
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(rooms.c.code).where(rooms.c.code == code)
+                                ).first() is not None
+
     def delete_room(self, code: str) -> int:
         """Delete the room and every event, member and poll of it; return rows deleted."""
         with self.engine.begin() as conn:
@@ -145,6 +154,7 @@ class Store:
             for table in (events, members, polls):
                 total += conn.execute(table.delete().where(table.c.room == code)).rowcount
             total += conn.execute(rooms.delete().where(rooms.c.code == code)).rowcount
+        self._members_seen = {pair for pair in self._members_seen if pair[0] != code}
         return total
 
     # -- learners -------------------------------------------------------------------------
@@ -168,9 +178,10 @@ class Store:
         """Store one answer event; False when its key was already stored (a retry)."""
         now = time.time()
         with self.engine.begin() as conn:
-            conn.execute(self._insert_ignore(members, {"room": code,
-                                                       "pseudonym": event["pseudonym"],
-                                                       "joined": now}))
+            if (code, event["pseudonym"]) not in self._members_seen:
+                conn.execute(self._insert_ignore(members, {"room": code,
+                                                           "pseudonym": event["pseudonym"],
+                                                           "joined": now}))
             inserted = conn.execute(self._insert_ignore(events, {
                 "room": code, "key": event["key"], "pseudonym": event["pseudonym"],
                 "module": event["module"], "question_id": event["question_id"],
@@ -178,6 +189,7 @@ class Store:
                 "correct": bool(event["correct"]), "attempt": int(event["attempt"]),
                 "time": event["time"], "received": now,
             }).returning(events.c.id)).first()
+        self._members_seen.add((code, event["pseudonym"]))
         return inserted is not None
 
     def events(self, code: str) -> list[dict[str, Any]]:
