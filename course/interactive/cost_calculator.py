@@ -344,7 +344,7 @@ SLIDERS: dict[str, dict[str, Any]] = {
     "inhouse_quality": {"kind": "score", "description": "in-house quality"},
     "quality_bar": {"kind": "score", "description": "quality bar"},
 }
-APPROVAL_LABEL = "Governance approved sending this data to the API provider"
+APPROVAL_LABEL = "Governance approved the API for this data"
 
 
 def _slider(name: str, value: float) -> Any:
