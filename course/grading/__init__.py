@@ -9,7 +9,10 @@ Modules, one job each:
 - :mod:`.sandbox`     the kernel command wrapped in bubblewrap + prlimit
 - :mod:`.execute`     run one notebook with time, output and memory limits
 - :mod:`.worker`      grade one submission (runs in a worker process)
+- :mod:`.outputs`     keep the files a graded notebook wrote (as nbgrader does)
+- :mod:`.cache`       the hash of what produced each grade: re-grade only what changed
+- :mod:`.cluster`     the same jobs on Dask workers (``--cluster``), content-addressed bundles
 - :mod:`.gradebook`   the single writer that records scores via nbgrader's Gradebook API
-- :mod:`.autograde`   plan, run in parallel, log (``autograded/grading-log.jsonl``)
+- :mod:`.autograde`   plan, skip unchanged, run in parallel, log (``autograded/grading-log.jsonl``)
 - :mod:`.feedback`, :mod:`.export`, :mod:`.report`, :mod:`.check`
 """

@@ -1,8 +1,11 @@
 """Autograde in parallel: worker processes run notebooks, this process is the one writer.
 
 Workers pay Python's start-up once and each runs one kernel at a time, so ``--jobs N`` keeps
-N kernels busy. Results come back as plain records; the writer records them in the gradebook
-and appends one JSON line per notebook to ``autograded/grading-log.jsonl``.
+N kernels busy (or ``--cluster``: Dask workers, see :mod:`.cluster`). Before anything runs,
+each submission's hash (:mod:`.cache`) is compared with the one stored with its grade; an
+unchanged submission is not graded again unless ``force``. Results come back as plain
+records; the writer records them in the gradebook and appends one JSON line per notebook to
+``autograded/grading-log.jsonl`` (``"reused": true`` for a grade kept from an earlier run).
 """
 
 from __future__ import annotations

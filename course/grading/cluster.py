@@ -11,8 +11,10 @@
 - Back-pressure: at most ``in_flight`` tasks exist at once (a sliding window over
   ``as_completed``), so the submissions of a 10,000-student class are never all in memory.
 - A lost worker costs only its running tasks: the scheduler re-runs them elsewhere; a task
-  that still fails is submitted again (twice at most). The writer keys every result by
-  ``(student, assignment)`` and drops a second result for the same key.
+  that fails otherwise (say its bundle was lost with every worker holding it) is submitted
+  again, twice at most; one that killed several workers (``KilledWorker``) is not. The
+  writer keys every result by ``(student, assignment)`` and drops a second result for the
+  same key.
 
 ``distributed`` is imported only here, and only when ``--cluster`` is used.
 """
@@ -245,7 +247,8 @@ def run(connection: Connection, pending: list[dict], bundles: dict[str, Bundle],
             record = _unpack(future.result(), job)
         except Exception as error:  # noqa: BLE001 - a lost worker, a lost bundle, a bug
             future.release()
-            if attempt < ATTEMPTS:
+            # KilledWorker: the scheduler already ran it on several workers that all died
+            if attempt < ATTEMPTS and type(error).__name__ != "KilledWorker":
                 scattered.pop(job["assignment"], None)  # re-scatter if its holders died
                 submit(job, attempt + 1)
                 continue

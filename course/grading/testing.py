@@ -71,6 +71,16 @@ def grade_scores(db: Path, assignment: str,
     return scores
 
 
+def _running(process) -> bool:  # type: ignore[no-untyped-def]
+    """Whether a psutil process still runs (a zombie awaiting its reaper does not)."""
+    import psutil
+
+    try:
+        return process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
 class DaskCluster:
     """A Dask scheduler and workers started as processes on 127.0.0.1, stopped by PID.
 
@@ -84,6 +94,8 @@ class DaskCluster:
         self.workers: dict[str, subprocess.Popen] = {}
         self.address = ""
         self.logs: list = []
+        self.stopped: list[int] = []
+        self.scratch: list[Path] = []
 
     def __enter__(self) -> DaskCluster:
         try:
@@ -125,8 +137,12 @@ class DaskCluster:
 
     def add_worker(self, name: str) -> None:
         """Start one worker process (one thread: one kernel at a time)."""
-        tmp = self.folder / name / "tmp"
-        tmp.mkdir(parents=True, exist_ok=True)
+        # a short TMPDIR: the kernel's ZMQ ipc sockets live under it, and a Unix socket path
+        # must stay under 108 bytes
+        import tempfile
+
+        tmp = Path(tempfile.mkdtemp(prefix=f"dask-{name}-", dir="/tmp"))
+        self.scratch.append(tmp)
         self.workers[name] = self._spawn(name, [
             "worker", self.address, "--name", name, "--nthreads", "1", "--no-nanny",
             "--host", "127.0.0.1", "--no-dashboard",
@@ -156,6 +172,7 @@ class DaskCluster:
                 pass
         process.wait(timeout=30)
         _, alive = psutil.wait_procs(family, timeout=30)
+        alive = [p for p in alive if _running(p)]
         if alive:
             raise RuntimeError(f"still running after SIGKILL: {[p.pid for p in alive]}")
         return [p.pid for p in family]
@@ -174,6 +191,7 @@ class DaskCluster:
                 pass
             if process.poll() is None:
                 process.terminate()
+        self.stopped = [p.pid for p in family]
         _, alive = psutil.wait_procs(family, timeout=15)
         for member in alive:
             try:
@@ -188,6 +206,11 @@ class DaskCluster:
         for log in self.logs:
             log.close()
         self.logs.clear()
+        import shutil
+
+        for folder in self.scratch:
+            shutil.rmtree(folder, ignore_errors=True)
+        self.scratch.clear()
 
     def pids(self) -> dict[str, int]:
         """Worker name -> PID of the running workers."""

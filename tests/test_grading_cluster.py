@@ -1,0 +1,146 @@
+"""``course autograde --cluster`` on a real Dask scheduler and two workers (processes on
+127.0.0.1, stopped by PID): the synthetic class, adversarial submissions included, gets exactly
+the expected grades and plain nbgrader's; a worker killed mid-batch still leaves every grade
+written exactly once."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from course.grading.testing import (
+    DaskCluster,
+    course_cmd,
+    env,
+    grade_scores,
+    nbgrader_cmd,
+    run,
+    synthetic,
+)
+
+pytestmark = pytest.mark.slow
+
+ASSIGNMENT = "fixture-01"
+PARITY = ("perfect", "empty", "partial", "edited-tests", "wrong-kernel", "extra-files")
+
+
+def _running(pids: list[int]) -> list[int]:
+    """The PIDs still running (a zombie waiting for its reaper is not)."""
+    alive = []
+    for pid in pids:
+        try:
+            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+                alive.append(pid)
+        except psutil.NoSuchProcess:
+            pass
+    return alive
+
+
+def _log(course: Path) -> list[dict]:
+    path = course / "autograded" / "grading-log.jsonl"
+    return [json.loads(x) for x in path.read_text().splitlines()] if path.is_file() else []
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    base = tmp_path_factory.mktemp("cluster")
+    course = base / "class"
+    synthetic().main([str(course), "--fixture"])
+    with DaskCluster(base / "dask", workers=2) as cluster:
+        done = run(course_cmd("autograde", "--cluster", cluster.address, "--timeout", "5",
+                              "--budget", "60", "--course-dir", str(course)), cwd=course)
+    assert cluster.stopped and not _running(cluster.stopped)
+    expected = json.loads((course / f"expected-{ASSIGNMENT}.json").read_text())
+    return {"course": course, "base": base, "expected": expected, "log": _log(course),
+            "stdout": done.stdout}
+
+
+def test_every_submission_graded_once_with_the_expected_score(graded: dict) -> None:
+    students = [x["student"] for x in graded["log"]]
+    assert sorted(students) == sorted(graded["expected"])  # each exactly once
+    got = {x["student"]: (x["status"], x["score"]) for x in graded["log"]}
+    assert got == {s: (w["status"], w["score"]) for s, w in graded["expected"].items()}
+    assert f"{len(students)} notebook(s) graded, 0 reused" in graded["stdout"]
+
+
+def test_the_bundle_reached_the_workers_and_the_sandbox_held(graded: dict) -> None:
+    root = graded["course"] / "autograded"
+    for student in graded["expected"]:
+        folder = root / student / ASSIGNMENT
+        assert (folder / "data.txt").read_text() == "the cat sat\n", student
+        assert (folder / f"{ASSIGNMENT}.ipynb").is_file(), student
+    snoop = (root / "s20-snoop" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text()
+    assert "SNOOP RESULT: []" in snoop
+
+
+def test_grades_equal_serial_nbgrader(graded: dict) -> None:
+    course = graded["course"]
+    copy = graded["base"] / "by-nbgrader"
+    shutil.copytree(course, copy, ignore=shutil.ignore_patterns("autograded", "feedback"))
+    for folder in (copy / "submitted").iterdir():
+        if folder.name.split("-", 1)[1] not in PARITY:
+            shutil.rmtree(folder)
+    run(nbgrader_cmd("autograde", ASSIGNMENT, "--force", f"--CourseDirectory.root={copy}"),
+        cwd=copy)
+
+    def parity(db: Path) -> dict:
+        return {k: v for k, v in grade_scores(db, ASSIGNMENT).items()
+                if k[0].split("-", 1)[1] in PARITY}
+
+    theirs = parity(copy / "gradebook.db")
+    assert len(theirs) == len(PARITY) * 4
+    assert parity(course / "gradebook.db") == theirs
+
+
+def _busy_worker(address: str, students: list[str]) -> tuple[str, str]:
+    """(worker name, student) of a grading task running right now."""
+    from distributed import Client
+
+    seen = []
+    with Client(address, timeout=30, set_as_default=False) as client:
+        for _ in range(600):
+            names = {a: w["name"] for a, w in client.scheduler_info()["workers"].items()}
+            processing = client.processing()
+            seen.append(processing)
+            for worker, keys in processing.items():
+                for key in keys:
+                    found = [s for s in students if f"course-grade-{s}-" in str(key)]
+                    if found:
+                        return names[worker], found[0]
+            time.sleep(0.1)
+    raise AssertionError(f"no grading task ever ran: {seen[:3]} ... {seen[-3:]}")
+
+
+def test_a_worker_killed_mid_batch_costs_only_its_jobs(tmp_path: Path) -> None:
+    course = tmp_path / "class"
+    synthetic().main([str(course), "--fixture", "--kinds", "perfect,partial,empty",
+                      "--students", "9"])
+    expected = json.loads((course / f"expected-{ASSIGNMENT}.json").read_text())
+    with DaskCluster(tmp_path / "dask", workers=2) as cluster:
+        command = course_cmd("autograde", "--cluster", cluster.address, "--in-flight", "4",
+                             "--timeout", "30", "--quiet", "--course-dir", str(course))
+        with subprocess.Popen(command, cwd=course, env=env(), stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) as grading:
+            deadline = time.monotonic() + 600
+            while len(_log(course)) < 2 and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert len(_log(course)) < len(expected), "the batch finished before the kill"
+            victim, lost = _busy_worker(cluster.address, list(expected))
+            killed = cluster.kill(victim)
+            out, err = grading.communicate(timeout=900)
+        assert grading.returncode == 0, out + err
+    assert not _running(killed + cluster.stopped)
+    log = _log(course)
+    assert sorted(x["student"] for x in log) == sorted(expected)  # every grade exactly once
+    assert {x["student"]: x["score"] for x in log} == {s: w["score"] for s, w in expected.items()}
+    assert [x["status"] for x in log if x["student"] == lost] == ["ok"]
+    totals: dict[str, float] = {}
+    for (student, _cell), score in grade_scores(course / "gradebook.db", ASSIGNMENT).items():
+        totals[student] = totals.get(student, 0.0) + (score or 0.0)
+    assert totals == {s: w["score"] for s, w in expected.items()}
