@@ -221,8 +221,11 @@ def test_calculator_before_the_exercises_says_what_is_missing(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COURSE_WIDGETS", "live")
     widget = cc.calculator(cost_fn=_broken, decide_fn=_broken)
-    assert "not written yet" in widget.children[0].children[1].value
+    assert "<code>monthly_cost</code> is not written yet" in widget.children[0].children[1].value
     assert widget.children[1].value == ""
+    # a cell that uses the unanswered function fails as calling it would, naming it
+    with pytest.raises(NotImplementedError, match="monthly_cost"):
+        cc.options_table(cc.Scenario(), _broken)
 
 
 # --- path explorer -----------------------------------------------------------------------------
@@ -262,7 +265,7 @@ def test_suggest_rejects_bad_answers_and_profiles() -> None:
         pe.profile("student", "likes_cats")
     with pytest.raises(ValueError, match="one of"):
         pe.suggest(lambda p: "Both", pe.profile("student"))
-    with pytest.raises(pe.NotAnsweredYet):
+    with pytest.raises(NotImplementedError, match="recommend_path"):
         pe.suggest(_broken, pe.profile("student"))
     assert "not written yet" in pe.suggestion_html(_broken, pe.profile("student"))
 

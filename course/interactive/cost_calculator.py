@@ -31,10 +31,6 @@ CostFn = Callable[[float, float, float], Any]
 DecideFn = Callable[[dict[str, Any]], Any]
 
 
-class NotAnsweredYet(Exception):
-    """A learner's function still raises ``NotImplementedError``."""
-
-
 @dataclass(frozen=True)
 class Scenario:
     """One set of assumptions. The defaults are illustrative, not facts."""
@@ -84,14 +80,15 @@ class Verdict:
 
 
 def _call(function: Callable[..., Any], name: str, *args: Any) -> Any:
-    """Run a learner's function; a missing answer becomes :class:`NotAnsweredYet`."""
+    """Run a learner's function; an unanswered one raises ``NotImplementedError`` naming it
+    (so a notebook cell that uses it fails as calling the function itself would)."""
     if not callable(function):
         raise TypeError(f"the calculator needs your `{name}` function, got "
                         f"{type(function).__name__}")
     try:
         return function(*args)
     except NotImplementedError:
-        raise NotAnsweredYet(name) from None
+        raise NotImplementedError(f"your `{name}` is not written yet") from None
 
 
 def _number(value: Any, call: str) -> float:
@@ -240,8 +237,9 @@ def verdict_html(scenario: Scenario, cost_fn: CostFn, decide_fn: DecideFn) -> st
     """The verdict block, or a clear message when a function is missing or misbehaves."""
     try:
         return verdict(scenario, cost_fn, decide_fn).html()
-    except NotAnsweredYet as missing:
-        return (f"<p>❌ Your <code>{missing}</code> is not written yet: the calculator runs "
+    except NotImplementedError as missing:
+        name = str(missing).split("`")[1] if str(missing).count("`") == 2 else "function"
+        return (f"<p>❌ Your <code>{name}</code> is not written yet: the calculator runs "
                 "your <code>monthly_cost</code> (exercise 1) and <code>decide</code> "
                 "(exercise 2).</p>")
     except Exception as error:  # show the learner's error instead of a dead widget

@@ -47,10 +47,6 @@ NEXT_STEP: dict[str, str] = {
 RecommendFn = Callable[[dict[str, Any]], Any]
 
 
-class NotAnsweredYet(Exception):
-    """The learner's ``recommend_path`` still raises ``NotImplementedError``."""
-
-
 def profile(background: str, *flags: str) -> dict[str, Any]:
     """A complete profile: ``background`` plus every flag, True only for those named."""
     if background not in BACKGROUNDS:
@@ -86,7 +82,7 @@ def suggest(recommend_fn: RecommendFn, person: dict[str, Any]) -> Suggestion:
     try:
         path = recommend_fn(dict(person))
     except NotImplementedError:
-        raise NotAnsweredYet("recommend_path") from None
+        raise NotImplementedError("your `recommend_path` is not written yet") from None
     if type(path) is not str or path not in PATHS:
         raise ValueError(f"recommend_path returned {path!r}; it should return one of "
                          f"{', '.join(map(repr, PATHS))}")
@@ -97,7 +93,7 @@ def suggestion_html(recommend_fn: RecommendFn, person: dict[str, Any]) -> str:
     """The suggestion block, or a clear message when the function is missing or misbehaves."""
     try:
         return suggest(recommend_fn, person).html()
-    except NotAnsweredYet:
+    except NotImplementedError:
         return ("<p>❌ Your <code>recommend_path</code> is not written yet: the explorer shows "
                 "what your function answers.</p>")
     except Exception as error:  # show the learner's error instead of a dead widget
