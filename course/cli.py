@@ -101,7 +101,7 @@ def _room_serve(args: argparse.Namespace) -> int:
     from course.room.serve import run
 
     return run(args.db, args.host, args.port, args.k, workers=args.workers,
-               new_room=args.new_room, title=args.title)
+               new_room=args.new_room, title=args.title, prefix=args.prefix)
 
 
 def _grading_options(parser: argparse.ArgumentParser) -> None:
@@ -184,6 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--new-room", action="store_true",
                        help="start a new room even if the database has one")
     serve.add_argument("--title", default="Workshop", help="the new room's title")
+    serve.add_argument("--prefix", default=None,
+                       help="URL prefix, e.g. /services/room/ behind JupyterHub "
+                            "(default: $JUPYTERHUB_SERVICE_PREFIX, else none)")
     serve.set_defaults(run=_room_serve)
     return parser
 

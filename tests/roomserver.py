@@ -47,9 +47,11 @@ class RoomServer:
     token: str = ""
     extra: list[str] = field(default_factory=list)
 
+    prefix: str = ""
+
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://127.0.0.1:{self.port}{self.prefix}"
 
     @property
     def dashboard(self) -> str:
@@ -62,7 +64,7 @@ class RoomServer:
     def command(self) -> list[str]:
         return [sys.executable, "-m", "course", "room", "serve", "--db", self.db,
                 "--host", "127.0.0.1", "--port", str(self.port), "--k", str(self.k),
-                "--workers", str(self.workers), *self.extra]
+                "--workers", str(self.workers), "--prefix", self.prefix, *self.extra]
 
     def start(self) -> RoomServer:
         """Start the process and wait until ``/api/health`` answers."""

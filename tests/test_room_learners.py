@@ -201,3 +201,23 @@ def test_poll_cell_shows_the_pushed_question_and_the_revealed_spread(server, lea
     assert sorted((e["answer"], e["correct"]) for e in events) == [
         ("a", True), ("a", True), ("b", False)]  # graded by the server
     widget.stop()
+
+
+def test_a_handed_out_setting_joins_nobody_until_the_learner_calls_join(server, learners,
+                                                                        monkeypatch):
+    learners.as_(0)
+    monkeypatch.setenv("COURSE_ROOM", f"{server.code}@{server.url}")
+    learners.answer_single("identity-2026", "systems")
+    assert room.session() is None and room.pending() == [] and stored(server) == []
+    room.join()  # no arguments: the handed-out code and server
+    assert room.session() == {"code": server.code, "server": server.url}
+    learners.answer_single("identity-2026", "systems")
+    assert room.flush(10)
+    assert len(stored(server)) == 1
+
+
+def test_join_with_a_wrong_code_says_so(server, learners):
+    learners.as_(0)
+    with pytest.raises(room.RoomError, match="no room 'NOPE42'"):
+        room.join("nope42", server=server.url)
+    assert room.session() is None

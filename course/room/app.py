@@ -476,7 +476,20 @@ def wrap(app: FastAPI) -> BodySizeLimit:
     return BodySizeLimit(app)
 
 
+def mounted(app: FastAPI, prefix: str) -> FastAPI:
+    """The app served under ``prefix`` (e.g. ``/services/room`` behind JupyterHub's proxy,
+    which forwards the full path)."""
+    prefix = "/" + prefix.strip("/")
+    if prefix == "/":
+        return app
+    outer = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    outer.mount(prefix, app)
+    return outer
+
+
 def app_from_env() -> BodySizeLimit:
-    """Factory for ``uvicorn --factory`` workers: ``COURSE_ROOM_DB`` and ``COURSE_ROOM_K``."""
-    return wrap(create_app(os.environ["COURSE_ROOM_DB"],
-                           int(os.environ.get("COURSE_ROOM_K", DEFAULT_K))))
+    """Factory for ``uvicorn --factory`` workers: ``COURSE_ROOM_DB``, ``COURSE_ROOM_K`` and
+    ``COURSE_ROOM_PREFIX``."""
+    app = create_app(os.environ["COURSE_ROOM_DB"], int(os.environ.get("COURSE_ROOM_K",
+                                                                      DEFAULT_K)))
+    return wrap(mounted(app, os.environ.get("COURSE_ROOM_PREFIX", "")))

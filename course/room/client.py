@@ -31,14 +31,23 @@ def outbox(folder: Path | None = None) -> Outbox:
         return _outboxes[folder]
 
 
-def join(code: str, server: str = DEFAULT_SERVER) -> dict[str, Any]:
+def join(code: str | None = None, server: str | None = None) -> dict[str, Any]:
     """Join the room ``code`` on ``server``: from now on quiz answers are sent there.
 
-    An unknown code raises :class:`RoomError`; an unreachable server does not (answers
-    wait on disk until it answers).
+    Without arguments, the code and server the instructor handed out in ``$COURSE_ROOM``
+    (``CODE@URL``) are used. An unknown code raises :class:`RoomError`; an unreachable
+    server does not (answers wait on disk until it answers).
     """
     import httpx
 
+    default = identity.handed_out()
+    if code is None:
+        if default is None:
+            raise RoomError("room.join needs the room code your instructor gave you, e.g. "
+                            "room.join('K7QX2M', server='http://192.168.1.20:8765')")
+        code = default[0]
+    if server is None:
+        server = default[1] if default else DEFAULT_SERVER
     code = code.strip().upper()
     server = server.strip().rstrip("/")
     me = identity.pseudonym()

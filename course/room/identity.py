@@ -14,7 +14,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-ENV_SETTING = "COURSE_ROOM"  # "CODE@http://host:port": joined without calling join()
+ENV_SETTING = "COURSE_ROOM"  # "CODE@http://host:port": what room.join() uses by default
 
 
 def state_dir() -> Path:
@@ -48,23 +48,27 @@ def pseudonym(folder: Path | None = None) -> str:
 
 
 def read_session(folder: Path | None = None) -> dict[str, Any] | None:
-    """The room this install has joined (``code``, ``server``), or None.
-
-    ``session.json`` wins; otherwise ``$COURSE_ROOM`` (``CODE@URL``) if the instructor set it.
-    A ``left`` marker in the file means the learner left, even if the variable is set.
-    """
+    """The room this install has joined (``code``, ``server``), or None (never joined, or
+    left). Only ``room.join()`` writes it: nothing is sent without the learner's call."""
     path = (folder or state_dir()) / "session.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
-        data = None
-    if isinstance(data, dict):
-        return None if data.get("left") else data
+        return None
+    if not isinstance(data, dict) or data.get("left") or not data.get("code"):
+        return None
+    return data
+
+
+def handed_out() -> tuple[str, str] | None:
+    """``$COURSE_ROOM`` (``CODE@URL``), set by the instructor (e.g. on a JupyterHub), so a
+    learner who chooses to join can call ``room.join()`` without typing them. Setting it
+    joins nobody."""
     setting = os.environ.get(ENV_SETTING, "").strip()
-    if "@" in setting:
-        code, server = setting.split("@", 1)
-        return {"code": code.strip().upper(), "server": server.strip().rstrip("/")}
-    return None
+    if "@" not in setting:
+        return None
+    code, server = setting.split("@", 1)
+    return code.strip().upper(), server.strip().rstrip("/")
 
 
 def write_session(data: dict[str, Any], folder: Path | None = None) -> None:

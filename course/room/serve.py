@@ -37,9 +37,9 @@ def prepare(url: str, new_room: bool = False, title: str = "Workshop") -> tuple[
         store.engine.dispose()
 
 
-def banner(code: str, token: str, host: str, port: int, k: int) -> str:
+def banner(code: str, token: str, host: str, port: int, k: int, prefix: str = "") -> str:
     """What the instructor reads: the join code, the learners' line, the dashboard link."""
-    base = f"http://{display_host(host)}:{port}"
+    base = f"http://{display_host(host)}:{port}" + ("/" + prefix.strip("/")).rstrip("/")
     return "\n".join([
         f"Room code: {code}",
         f"Learners run:  from course import room; room.join({code!r}, server={base!r})",
@@ -50,15 +50,19 @@ def banner(code: str, token: str, host: str, port: int, k: int) -> str:
 
 
 def run(db: str | None, host: str, port: int, k: int, workers: int = 1,
-        new_room: bool = False, title: str = "Workshop") -> int:
-    """Print the banner and serve until interrupted."""
+        new_room: bool = False, title: str = "Workshop", prefix: str | None = None) -> int:
+    """Print the banner and serve until interrupted. ``prefix`` defaults to
+    ``$JUPYTERHUB_SERVICE_PREFIX`` (set when JupyterHub runs the room as a service)."""
     import uvicorn
 
     url = database_url(db)
+    if prefix is None:
+        prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "")
     code, token = prepare(url, new_room, title)
-    print(banner(code, token, host, port, k), flush=True)
+    print(banner(code, token, host, port, k, prefix), flush=True)
     os.environ["COURSE_ROOM_DB"] = url
     os.environ["COURSE_ROOM_K"] = str(k)
+    os.environ["COURSE_ROOM_PREFIX"] = prefix
     uvicorn.run("course.room.app:app_from_env", factory=True, host=host, port=port,
                 workers=workers if workers > 1 else None, log_level="warning",
                 timeout_graceful_shutdown=2)
