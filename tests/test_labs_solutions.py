@@ -118,20 +118,29 @@ class _Sneaky(str):
 
 
 def test_wrong_types_and_always_equal_objects_lose_exactly_their_points():
-    # 05: parse_label returns an always-equal object: its cell and the fallback chain fail.
+    # 05: parse_label returns an always-equal object: its own cell fails. classify is graded
+    # with a known parse_label swapped in, so one mistake costs one exercise's points.
     sneaky_parse = ALWAYS_EQUAL + "def parse_label(content):\n    return _Sneaky('bug')\n"
     graded = grade("05-integration-lab", {"05-parse": sneaky_parse})
-    assert graded.scores["05-parse-tests"] == 0 and graded.scores["05-fallback-tests"] == 0
-    assert graded.total == 16 - 2 - 4
-    # 05: backoff_delay returns an int, not a float.
+    assert graded.scores["05-parse-tests"] == 0 and graded.scores["05-fallback-tests"] == 4
+    assert graded.total == 16 - 2
+    # 05: a fallback chain whose label equals everything.
+    sneaky_classify = ALWAYS_EQUAL + (
+        "def classify(client, text, **kwargs):\n"
+        "    return {'label': _Sneaky('bug'), 'source': _Sneaky('x'), 'trail': []}\n")
+    graded = grade("05-integration-lab", {"05-fallback": sneaky_classify})
+    assert graded.total == 16 - 4 and graded.scores["05-fallback-tests"] == 0
+    # 05: backoff_delay returns an int, not a float; the retry cell swaps in a known backoff.
     as_int = "def backoff_delay(attempt, rng, base=0.5, cap=30.0):\n    return 0\n"
-    assert grade("05-integration-lab", {"05-backoff": as_int}).scores["05-backoff-tests"] == 0
-    # 06: a decision that equals everything: the gate and the regression test both fail.
+    graded = grade("05-integration-lab", {"05-backoff": as_int})
+    assert graded.scores["05-backoff-tests"] == 0 and graded.total == 16 - 2
+    # 06: a decision that equals everything: the gate fails; check_release is graded with a
+    # known gate swapped in, so it keeps its points.
     sneaky_gate = ALWAYS_EQUAL + (
         "def release_gate(current, candidate, **budgets):\n"
         "    return {'decision': _Sneaky('ship'), 'reasons': []}\n")
     graded = grade("06-evaluation-lab", {"06-gate": sneaky_gate})
-    assert graded.total == 12 - 4 - 2
+    assert graded.scores["06-gate-tests"] == 0 and graded.total == 12 - 4
     # 07: numpy floats where floats are asked, and a misspelt action.
     numpy_psi = ("import numpy as _np\n"
                  "def psi(expected, actual, eps=1e-4):\n"
