@@ -17,14 +17,21 @@ from typing import Any
 from bench import common, discover, machine
 from bench.common import ROOT, Table
 
-BENCHMARKS = ("execution", "autograde", "startup", "sizes", "labs", "room")
+BENCHMARKS = ("execution", "autograde", "startup", "sizes", "labs", "room", "cluster")
+# A full run leaves out the Dask benchmark (measured on its own into CLUSTER.md, ~15 min);
+# a quick run smoke-tests every benchmark.
+FULL = ("execution", "autograde", "startup", "sizes", "labs", "room")
 README = ROOT / "bench" / "README.md"
 QUICK_OUT = ROOT / "build" / "bench-quick.md"
 CLASS_OUT = ROOT / "bench" / "CLASS.md"
+CLUSTER_OUT = ROOT / "bench" / "CLUSTER.md"
 
 # Full-mode autograding size: chosen so `make bench` stays within ~25 minutes on 2 cores.
 FULL_STUDENTS = 6
 FULL_GRADE_MODULES = ("01", "05")
+# Dask benchmark: module 01, this many students, this many changed before the re-run.
+FULL_CLUSTER_STUDENTS = 20
+CLUSTER_CHANGED = 10
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -43,6 +50,11 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, help="runs per figure (default 3; quick 1)")
     parser.add_argument("--startup-runs", type=int,
                         help="runs per start-up command (default 10; quick 3)")
+    parser.add_argument("--cluster-students", type=int,
+                        help=f"cluster: class size (default {FULL_CLUSTER_STUDENTS}; quick 2)")
+    parser.add_argument("--changed", type=int,
+                        help=f"cluster: submissions changed before the re-run (default "
+                             f"{CLUSTER_CHANGED}; quick 1)")
     parser.add_argument("--without-jobs1", action="store_true",
                         help="autograde: leave out the `--jobs 1` row (used by `make bench-class`)")
     parser.add_argument("--output", type=Path,
@@ -64,7 +76,7 @@ def settings(args: argparse.Namespace, argv: Sequence[str]) -> dict[str, Any]:
         grade = []
     return {
         "quick": quick,
-        "only": set(args.only or BENCHMARKS),
+        "only": set(args.only or (BENCHMARKS if quick else FULL)),
         "modules": discover.modules(ROOT, chosen),
         "grade_modules": discover.modules(ROOT, grade or None),
         "students": args.students or (3 if quick else FULL_STUDENTS),
@@ -72,6 +84,8 @@ def settings(args: argparse.Namespace, argv: Sequence[str]) -> dict[str, Any]:
         "startup_runs": args.startup_runs or (3 if quick else 10),
         "output": args.output or (QUICK_OUT if quick else README),
         "without_jobs1": args.without_jobs1,
+        "cluster_students": args.cluster_students or (2 if quick else FULL_CLUSTER_STUDENTS),
+        "changed": args.changed or (1 if quick else CLUSTER_CHANGED),
         "argv": list(argv),
     }
 
@@ -108,6 +122,14 @@ def run_all(cfg: dict[str, Any]) -> tuple[list[Table], dict[str, float]]:
                                           without_jobs1=cfg["without_jobs1"])
         tables.append(table)
         took["autograde"] = time.perf_counter() - start
+    if "cluster" in only:
+        from bench import cluster
+
+        start = time.perf_counter()
+        log(f"cluster: {cfg['cluster_students']} students × 01, {cfg['changed']} changed")
+        tables.append(cluster.run(discover.modules(ROOT, ["01"]), cfg["cluster_students"],
+                                  cfg["changed"], quick, log))
+        took["cluster"] = time.perf_counter() - start
     if "sizes" in only:
         tables.append(sizes.table(cfg["modules"], sizes.executed_bytes(executed), autograded))
     if "labs" in only:
@@ -145,11 +167,26 @@ def shared_note(facts: dict[str, str], load_end: str) -> str:
     return f"The machine ({cpus} cores) was otherwise idle (see the load averages)."
 
 
+def cluster_section() -> list[str]:
+    """The Dask figures of ``bench/CLUSTER.md`` (measured on their own), with their machine."""
+    if not CLUSTER_OUT.is_file():
+        return []
+    text = CLUSTER_OUT.read_text(encoding="utf-8")
+    facts = [line for line in text.splitlines()
+             if line.startswith(("| date", "| commit", "| load average"))]
+    results = text.split("## Results", 1)[-1].split("## Time each benchmark took", 1)[0]
+    return ["## Grading on a Dask cluster", "",
+            f"Measured on its own by `python -m bench.run --only cluster --output "
+            f"bench/{CLUSTER_OUT.name}` (copied here from [`{CLUSTER_OUT.name}`]"
+            f"({CLUSTER_OUT.name}) by every full run); that run's machine:", "",
+            "| | |", "|---|---|", *facts, "", results.strip().replace("### ", "#### "), ""]
+
+
 def document(cfg: dict[str, Any], facts: dict[str, str], tables: list[Table],
              took: dict[str, float], load_end: str) -> str:
     """The whole markdown page: intro, machine, tables, how to rerun."""
     mode = "quick smoke run (1 run per figure; not for comparison)" if cfg["quick"] else "full run"
-    if cfg["only"] != set(BENCHMARKS):
+    if cfg["only"] != set(BENCHMARKS if cfg["quick"] else FULL):
         mode += f" of {', '.join(b for b in BENCHMARKS if b in cfg['only'])} only"
     command = " ".join(["python -m bench.run", *cfg["argv"]])
     lines = [
@@ -182,6 +219,8 @@ def document(cfg: dict[str, Any], facts: dict[str, str], tables: list[Table],
     ]
     for table in tables:
         lines += [table.markdown(), ""]
+    if "cluster" not in cfg["only"] and cfg["output"].resolve() == README.resolve():
+        lines += cluster_section()
     lines += ["## Time each benchmark took", "",
               "| benchmark | seconds |", "|---|---|"]
     lines += [f"| {name} | {seconds:.0f} |" for name, seconds in took.items()]
@@ -190,6 +229,7 @@ def document(cfg: dict[str, Any], facts: dict[str, str], tables: list[Table],
               "make bench                      # full: rewrites bench/README.md",
               "make bench-quick                # smoke: build/bench-quick.md",
               "make bench-class                # 30 students × every module, once: bench/CLASS.md",
+              ".venv/bin/python -m bench.run --only cluster --output bench/CLUSTER.md  # Dask",
               ".venv/bin/python -m bench.run --only autograde --students 30 --grade-modules 01 "
               "--output build/bench-grade.md",
               "```",
@@ -202,7 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     cfg = settings(parse(argv), argv)
     output: Path = cfg["output"]
-    if output.resolve() == README.resolve() and (cfg["quick"] or cfg["only"] != set(BENCHMARKS)):
+    if output.resolve() == README.resolve() and (cfg["quick"] or cfg["only"] != set(FULL)):
         output = ROOT / "build" / "bench-partial.md"
         log(f"not a full run of every benchmark: writing {output} instead of bench/README.md")
     facts = machine.describe()
