@@ -122,3 +122,40 @@ def test_other_limits_are_another_grade(course: dict) -> None:
     assert longer["ran"] == ["s01-perfect", "s02-partial", "s03-empty", "s04-perfect"]
     same = grade(course, "--budget", "400")
     assert same["ran"] == []
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_hash_table_works_on_sqlite_and_postgresql(backend: str, tmp_path: Path) -> None:
+    import contextlib
+
+    from course.grading.cache import HashTable
+    from course.grading.config import Course
+    from tests.pgserver import postgres_server
+
+    with contextlib.ExitStack() as stack:
+        if backend == "sqlite":
+            url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+        else:
+            url = stack.enter_context(postgres_server(tmp_path)).create_database("gradebook")
+        course = Course(root=tmp_path, course_id="c", db_url=url)
+        lines = [{"time": "t", "student": "ada", "assignment": "ps1", "notebook": "ps1",
+                  "status": "ok", "score": 3.0, "reused": False}]
+        table = HashTable(course)
+        table.save("ada", "ps1", "a" * 64, "0.1.0+x", lines)
+        table.save("bob", "ps1", "b" * 64, "0.1.0+x", [])
+        table.save("ada", "ps1", "c" * 64, "0.1.0+x", lines)  # a re-grade replaces the row
+        table.mark_reused([("bob", "ps1")])
+        table.close()
+        again = HashTable(course)  # the table exists now: opened, not re-created
+        stored = again.load({"ps1"})
+        assert {k: v.grade_hash for k, v in stored.items()} == {("ada", "ps1"): "c" * 64,
+                                                                ("bob", "ps1"): "b" * 64}
+        assert stored[("ada", "ps1")].lines == [{"student": "ada", "assignment": "ps1",
+                                                 "notebook": "ps1", "status": "ok",
+                                                 "score": 3.0}]
+        assert again.load({"ps2"}) == {}
+        with again.engine.connect() as conn:
+            reused = dict(conn.execute(again.sa.select(again.table.c.student,
+                                                       again.table.c.reused)).all())
+        assert reused == {"ada": False, "bob": True}
+        again.close()
