@@ -64,6 +64,7 @@ def join(code: str | None = None, server: str | None = None) -> dict[str, Any]:
               "your answers will wait on this computer and be sent when it does.")
     session = {"code": code, "server": server}
     identity.write_session(session)
+    outbox().start()  # answers left on disk by an earlier kernel go out now
     print(f"Joined room {code}{f' ({title})' if title else ''} as {me}.\n"
           "Each quiz answer you check now sends: module, question id, your chosen option(s), "
           "whether it was right, the attempt number, the time and this random pseudonym. "
