@@ -7,7 +7,7 @@ from pathlib import Path
 
 from course.grading.autograde import read_log
 from course.grading.config import Course
-from course.grading.gradebook import open_gradebook, submissions
+from course.grading.gradebook import graded_cells, open_gradebook, submissions
 
 SUBMISSION_FIELDS = ("student", "assignment", "score", "max_score", "needs_manual_grade",
                      "status", "reasons")
@@ -24,12 +24,11 @@ def rows(course: Course, per_cell: bool = False) -> list[dict]:
     with open_gradebook(course) as gb:
         for assignment_id, student_id, sub in submissions(gb):
             if per_cell:
-                for nb in sub.notebooks:
-                    for grade in nb.grades:
-                        out.append({"student": student_id, "assignment": assignment_id,
-                                    "notebook": nb.name, "cell": grade.name,
-                                    "score": grade.score, "max_score": grade.max_score,
-                                    "needs_manual_grade": grade.needs_manual_grade})
+                for nb, grade in graded_cells(sub):
+                    out.append({"student": student_id, "assignment": assignment_id,
+                                "notebook": nb.name, "cell": grade.name,
+                                "score": grade.score, "max_score": grade.max_score,
+                                "needs_manual_grade": grade.needs_manual_grade})
                 continue
             lines = status.get((student_id, assignment_id), [])
             out.append({"student": student_id, "assignment": assignment_id,

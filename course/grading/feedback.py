@@ -14,7 +14,7 @@ from pathlib import Path
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
-from course.grading.config import Course, GradingError
+from course.grading.config import Course, GradingError, shown_url
 from course.grading.reference import hidden_lines
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -90,7 +90,9 @@ def _api(course: Course, exchange: Path | None = None):  # type: ignore[no-untyp
     from nbgrader.coursedir import CourseDirectory
 
     from course.grading.config import nbgrader_config
+    from course.grading.gradebook import check_schema
 
+    check_schema(course)
     config = nbgrader_config(course.root)
     config.CourseDirectory.db_url = course.db_url
     config.GenerateFeedback.preprocessors = list(PREPROCESSORS)
@@ -99,7 +101,11 @@ def _api(course: Course, exchange: Path | None = None):  # type: ignore[no-untyp
 
         config.Exchange.root = str(exchange)
         config.ExchangeFactory.release_feedback = RELEASE_FEEDBACK_CLASS
-    return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+    api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+    if api.coursedir.db_url != course.db_url:  # nbgrader#1661: never a silent SQLite fallback
+        raise GradingError(f"nbgrader would read grades from {shown_url(api.coursedir.db_url)}, "
+                           f"not {shown_url(course.db_url)}")
+    return api
 
 
 def _ok(result: dict, what: str) -> None:

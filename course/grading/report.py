@@ -10,7 +10,7 @@ from pathlib import Path
 
 from course.grading.autograde import read_log
 from course.grading.config import Course
-from course.grading.gradebook import open_gradebook, submissions
+from course.grading.gradebook import graded_cells, open_gradebook, submissions
 
 CSS = ("body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;color:#222}"
        "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;"
@@ -28,13 +28,12 @@ def collect(course: Course):  # type: ignore[no-untyped-def]
             subs.append({"student": student_id, "assignment": assignment_id,
                          "score": sub.score, "max_score": sub.max_score,
                          "needs_manual_grade": sub.needs_manual_grade})
-            for nb in sub.notebooks:
-                for grade in nb.grades:
-                    cells.append({"student": student_id, "assignment": assignment_id,
-                                  "exercise": f"{assignment_id}/{grade.name}",
-                                  "score": grade.score, "max_score": grade.max_score,
-                                  "auto": grade.cell.cell_type == "code",
-                                  "needs_manual_grade": grade.needs_manual_grade})
+            for _nb, grade in graded_cells(sub):
+                cells.append({"student": student_id, "assignment": assignment_id,
+                              "exercise": f"{assignment_id}/{grade.name}",
+                              "score": grade.score, "max_score": grade.max_score,
+                              "auto": grade.cell.cell_type == "code",
+                              "needs_manual_grade": grade.needs_manual_grade})
     subs_df, cells_df = pd.DataFrame(subs), pd.DataFrame(cells)
     if not subs_df.empty:
         subs_df["percent"] = 100 * subs_df["score"] / subs_df["max_score"].where(
