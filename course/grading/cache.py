@@ -118,9 +118,9 @@ class HashTable:
 
         from course.grading.gradebook import tune_sqlite
 
-        tune_sqlite()
         self.sa = sa
         self.engine = sa.create_engine(course.db_url)
+        tune_sqlite(self.engine)
         meta = sa.MetaData()
         self.table = sa.Table(
             TABLE, meta,
