@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from course.room import identity
+from course.room.hub import auth_headers
 from course.room.outbox import Outbox
 
 DEFAULT_SERVER = "http://127.0.0.1:8765"
@@ -54,7 +55,7 @@ def join(code: str | None = None, server: str | None = None) -> dict[str, Any]:
     title = None
     try:
         response = httpx.post(f"{server}/api/rooms/{code}/join", json={"pseudonym": me},
-                              timeout=CHECK_TIMEOUT)
+                              headers=auth_headers(server), timeout=CHECK_TIMEOUT)
         if response.status_code == 404:
             raise RoomError(f"the server at {server} has no room {code!r}: check the code")
         if response.status_code == 200:

@@ -140,9 +140,12 @@ class Outbox:
     def _send_one(self, path: Path, item: dict[str, Any]) -> bool:
         import httpx
 
+        from course.room.hub import auth_headers
+
         url = f"{item['server']}/api/rooms/{item['code']}/events"
         try:
-            response = self._http().post(url, json=item["event"])
+            response = self._http().post(url, json=item["event"],
+                                         headers=auth_headers(item["server"]))
         except httpx.HTTPError as exc:
             self.last_error = f"{url}: {type(exc).__name__}: {exc}"
             return False

@@ -169,6 +169,8 @@ class PollWidget:
     def _run(self) -> None:
         import httpx
 
+        from course.room.hub import auth_headers
+
         with httpx.Client(timeout=self.interval + 10) as http:
             while not self._stop.is_set():
                 joined = identity.read_session()
@@ -178,7 +180,8 @@ class PollWidget:
                 try:
                     response = http.get(
                         f"{joined['server']}/api/rooms/{joined['code']}/poll",
-                        params={"after": self.version, "wait": self.interval})
+                        params={"after": self.version, "wait": self.interval},
+                        headers=auth_headers(joined["server"]))
                     response.raise_for_status()
                     view = response.json()
                 except (httpx.HTTPError, ValueError):
