@@ -106,8 +106,10 @@ def test_skill_and_tool_maps_cover_both_sides() -> None:
     skills = data.load("skills")
     assert set(skills["concept_id"]) == {"C4.1", "C4.2", "C4.3", "C4.4"}
     assert set(skills["owner"]) == {"ML engineer", "AI product engineer", "shared"}
-    tools = data.load("tools").set_index("tool")["workbench"]
-    assert tools["LangChain"] == "AI engineering" and tools["MLflow"] == "ML engineering"
+    tools = data.load("tools").set_index("tool")
+    # Which bench a tool belongs on is module 02's graded answer: the dataset must not say.
+    assert "workbench" not in tools.columns
+    assert {"LangChain", "MLflow", "RAG pipeline"} <= set(tools.index)
 
 
 def test_feature_shares_sum_to_one_and_only_the_amount_drifts() -> None:

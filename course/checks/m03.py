@@ -1,7 +1,8 @@
 """Self-checks for module 03 (the market in numbers).
 
-Expected values are computed from the course datasets at check time, so the checks follow
-the data; the messages point at the method, never at the number.
+They test properties of an answer (a percent, not a fraction; compounding stays below the
+simple average; each midpoint halfway between its own row's ends) and never compute or
+return the graded value: the hidden tests hold that.
 """
 
 from __future__ import annotations
@@ -33,104 +34,77 @@ def _is_number(value: Any) -> bool:
     return False
 
 
-def closed_ranges() -> Any:
-    """The salary rows that have both ends of their range (a copy)."""
+def _closed_count() -> int:
+    """How many salary rows have both ends of their range."""
     salaries = _load("salaries")
-    closed = salaries[~salaries["open_ended"].astype(bool) & salaries["high_usd"].notna()]
-    return closed.copy()
-
-
-def _midpoint(frame: Any, row_id: str) -> float:
-    row = frame.loc[frame["id"] == row_id].iloc[0]
-    return (float(row["low_usd"]) + float(row["high_usd"])) / 2
-
-
-def expected_ml_premium() -> float:
-    """ML engineers' base premium over AI engineers, in percent, from the two median rows."""
-    salaries = _load("salaries")
-    return (_midpoint(salaries, ML_MEDIAN_ID) / _midpoint(salaries, AI_MEDIAN_ID) - 1) * 100
-
-
-def expected_annual_growth() -> float:
-    """The compound annual rate, in percent, behind the BLS ten-year projection."""
-    growth = _load("market_growth")
-    row = growth.loc[growth["id"] == BLS_ID].iloc[0]
-    years = int(row["period_end"]) - int(row["period_start"])
-    return ((1 + float(row["value"]) / 100) ** (1 / years) - 1) * 100
+    return int((~salaries["open_ended"].astype(bool) & salaries["high_usd"].notna()).sum())
 
 
 def check_midpoints(midpoints: Any) -> None:
-    """The closed salary ranges only, with a numeric `midpoint_usd` halfway between the ends."""
+    """Closed ranges only, each with a numeric `midpoint_usd` halfway between its own ends."""
     import pandas as pd
 
-    expect_columns(midpoints, ["id", "midpoint_usd"], "midpoints")
+    expect_columns(midpoints, ["id", "low_usd", "high_usd", "open_ended", "midpoint_usd"],
+                   "midpoints")
     expect_true(pd.api.types.is_numeric_dtype(midpoints["midpoint_usd"])
                 and not pd.api.types.is_bool_dtype(midpoints["midpoint_usd"]),
                 "`midpoint_usd` should hold numbers (dollars), not text.")
-    closed = closed_ranges()
-    wanted = set(closed["id"])
     got = [str(i) for i in midpoints["id"]]
     expect_true(len(got) == len(set(got)), "Each salary row should appear once in `midpoints`.")
-    open_rows = sorted(set(got) - wanted)
+    open_rows = int((midpoints["open_ended"].astype(bool) | midpoints["high_usd"].isna()).sum())
     if open_rows:
-        raise CheckFailed(
-            f"❌ `midpoints` still has {len(open_rows)} row(s) whose range has no upper end "
-            "(or are not in the salaries table). Leave those out."
-        )
-    lost = wanted - set(got)
-    if lost:
-        raise CheckFailed(f"❌ {len(lost)} closed range(s) are missing from `midpoints`.")
+        raise CheckFailed(f"❌ `midpoints` still has {open_rows} row(s) whose range has no "
+                          "upper end. Leave those out.")
+    if len(got) < _closed_count():
+        raise CheckFailed(f"❌ {_closed_count() - len(got)} closed range(s) are missing from "
+                          "`midpoints`.")
     expect_true(bool(midpoints["midpoint_usd"].notna().all()),
                 "`midpoint_usd` has empty values.")
     off = 0
-    for _, row in closed.iterrows():
-        value = midpoints.loc[midpoints["id"] == row["id"], "midpoint_usd"].iloc[0]
+    for _, row in midpoints.iterrows():
         halfway = (float(row["low_usd"]) + float(row["high_usd"])) / 2
-        off += not math.isclose(float(value), halfway, rel_tol=1e-9, abs_tol=0.5)
+        off += not math.isclose(float(row["midpoint_usd"]), halfway, rel_tol=1e-9, abs_tol=0.5)
     if off:
         raise CheckFailed(f"❌ {off} midpoint(s) are not halfway between `low_usd` and `high_usd`.")
-    passed(f"midpoints has the {len(wanted)} closed ranges, each with its midpoint.")
+    passed(f"midpoints has the {len(got)} closed ranges, each with its midpoint.")
 
 
 def check_ml_premium(ml_premium: Any) -> None:
-    """The ML engineer premium over the AI engineer median, in percent."""
+    """A premium in percent, in the range the article quotes. The exact value is graded by
+    the hidden tests; this check only catches the usual slips (a fraction, a negative gap)."""
     if not _is_number(ml_premium):
         raise CheckFailed(f"❌ `ml_premium` should be a number, not {type(ml_premium).__name__}.")
     value = float(ml_premium)
-    expected = expected_ml_premium()
-    if math.isclose(value, expected, abs_tol=0.05):
-        passed("ml_premium is right. Compare it with the 10–15% the article quotes.")
-        return
-    if math.isclose(value * 100, expected, abs_tol=0.05):
-        raise CheckFailed("❌ That looks like a fraction: give the premium in percent.")
-    salaries = _load("salaries")
-    reversed_base = (1 - _midpoint(salaries, AI_MEDIAN_ID) / _midpoint(salaries, ML_MEDIAN_ID))
-    if math.isclose(value, reversed_base * 100, abs_tol=0.05):
-        raise CheckFailed("❌ Close: a premium is measured against the lower salary as the base.")
-    raise CheckFailed("❌ `ml_premium` is not right yet. Use the midpoints of the two median "
-                      "rows and express the difference relative to the AI engineer midpoint.")
+    expect_true(value > 0, "ML engineers earn more here: the premium should be positive. "
+                           "Divide the ML figure by the AI figure, not the other way round.")
+    expect_true(value >= 1, "That looks like a fraction: give the premium in percent.")
+    expect_true(value < 100, "A premium of 100% or more would mean double the pay: check "
+                             "that you used the two national median rows.")
+    if not 10 <= value <= 15:
+        print("ℹ️ The article says about 10-15%. If yours is outside, check which salary is "
+              "the base of the comparison.")
+    passed("ml_premium is a plausible percent. The hidden tests check the exact value.")
 
 
 def check_annual_growth(annual_growth: Any) -> None:
-    """The compound annual growth rate, in percent, behind the BLS projection."""
+    """A yearly rate in percent that compounds (below the simple average). The exact value
+    is graded by the hidden tests."""
     if not _is_number(annual_growth):
         raise CheckFailed(
             f"❌ `annual_growth` should be a number, not {type(annual_growth).__name__}.")
     value = float(annual_growth)
-    expected = expected_annual_growth()
-    if math.isclose(value, expected, abs_tol=0.005):
-        passed("annual_growth is the compound rate.")
-        return
-    if math.isclose(value * 100, expected, abs_tol=0.005):
-        raise CheckFailed("❌ That looks like a fraction: give the rate in percent.")
     growth = _load("market_growth")
     row = growth.loc[growth["id"] == BLS_ID].iloc[0]
-    simple = float(row["value"]) / (int(row["period_end"]) - int(row["period_start"]))
-    if math.isclose(value, simple, abs_tol=0.005):
-        raise CheckFailed("❌ That is the simple average. Growth compounds: each year grows "
-                          "from the previous year's level.")
-    raise CheckFailed("❌ `annual_growth` is not right yet. Check the number of years and "
-                      "the compounding.")
+    total = float(row["value"])
+    years = int(row["period_end"]) - int(row["period_start"])
+    expect_true(value > 0, "The projection is growth: the yearly rate should be positive.")
+    expect_true(value >= total / years / 10,
+                "That looks like a fraction: give the rate in percent.")
+    expect_true(value < total / years,
+                "Compounding means each year grows from the previous year's level, so the "
+                "yearly rate is a little BELOW the simple average (total / years).")
+    passed("annual_growth is a compounding yearly rate in percent. The hidden tests check "
+           "the exact value.")
 
 
 def _channel(spec: dict, name: str) -> dict:
@@ -159,6 +133,6 @@ def check_salary_chart(chart: Any) -> None:
     source = chart.data
     expect_true(type(source) is pd.DataFrame and "midpoint_usd" in source.columns,
                 "Build the chart from your `midpoints` table.")
-    expect_true(len(source) == len(closed_ranges()),
+    expect_true(len(source) == _closed_count(),
                 "The chart should have one bar per closed salary range.")
     passed("salary_chart encodes the midpoints as specified.")
