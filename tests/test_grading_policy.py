@@ -4,8 +4,9 @@
    ``course``, uses no name the notebook imported from ``course``, and opens or reads no file
    (datasets, the release, anything).
 2. Nothing a learner loads holds a graded answer: no pair of columns of a dataset listed in
-   ``datasets/datapackage.json``, and no dict written in ``course/``, reproduces a reference
-   mapping (``{"key": "value", ...}``) found in a hidden test.
+   ``datasets/datapackage.json``, no dict written in ``course/`` and no dict in a cell the
+   learner sees reproduces a reference mapping (``{"key": "label", ...}``) found in a hidden
+   test.
 
 Each checker is first shown to catch a planted violation.
 """
@@ -211,6 +212,22 @@ def code_leaks(folder: Path, references: list[dict[str, str]]) -> list[str]:
     return found
 
 
+def notebook_leaks(nb, references: list[dict[str, str]], where: str) -> list[str]:
+    """Code a learner sees (every cell but the answers and the hidden parts) that spells out a
+    graded answer as a dict."""
+    found = []
+    for number, cell in enumerate(nb.cells):
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "code" or meta.get("solution"):
+            continue
+        visible = cell.source.split("### BEGIN HIDDEN TESTS")[0]
+        for node in ast.walk(ast.parse(visible)):
+            lookup = _constant_dict(node)
+            if lookup and any(_agrees(r, lookup) for r in references):
+                found.append(f"{where} cell {number}")
+    return found
+
+
 def all_references() -> list[dict[str, str]]:
     return [m for path in SOLUTIONS for m in reference_mappings(nbformat.read(path, 4))]
 
@@ -242,6 +259,21 @@ def test_the_checker_catches_an_answer_table_in_code(tmp_path: Path) -> None:
     (tmp_path / "pkg" / "leak.py").write_text("TABLE = {'d': 'y', 'a': 'x', 'b': 'y', 'c': 'x'}\n")
     (tmp_path / "pkg" / "fine.py").write_text("TABLE = {'a': 'y', 'b': 'x', 'c': 'y', 'd': 'x'}\n")
     assert code_leaks(tmp_path / "pkg", [reference]) == ["pkg/leak.py:1"]
+
+
+def test_the_checker_catches_an_answer_shown_before_the_exercise() -> None:
+    reference = {"a": "x", "b": "y", "c": "x"}
+    shown = bad_notebook("_expected = {'a': 'x', 'b': 'y', 'c': 'x'}",
+                         header="print({'a': 'x', 'b': 'y', 'c': 'x'})")
+    assert notebook_leaks(shown, [reference], "planted") == ["planted cell 0"]
+    hidden_only = bad_notebook("_expected = {'a': 'x', 'b': 'y', 'c': 'x'}")
+    assert notebook_leaks(hidden_only, [reference], "planted") == []
+
+
+@pytest.mark.parametrize("path", POLICED, ids=lambda p: p.parent.name)
+def test_no_visible_cell_spells_out_a_graded_answer(path: Path) -> None:
+    nb = nbformat.read(path, 4)
+    assert notebook_leaks(nb, reference_mappings(nb), path.parent.name) == []
 
 
 def test_graded_answers_are_written_in_hidden_tests() -> None:

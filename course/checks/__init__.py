@@ -105,8 +105,11 @@ class Outcome:
 
 
 def salted_digest(salt: str, *parts: str) -> str:
-    """A short salted SHA-256 of ``parts``: lets a check compare answers without storing them
-    in the clear where a learner reading the package would see them."""
+    """A short salted SHA-256 of ``parts``.
+
+    Not a way to hide an answer: the salt ships with the package, so a digest over a handful
+    of possible values falls to a guess loop (docs/TEAM.md, grading policy). Do not use it in
+    new checks; self-checks test shape and behaviour, hidden tests hold the reference."""
     import hashlib
 
     return hashlib.sha256("|".join((salt, *parts)).encode()).hexdigest()[:16]
