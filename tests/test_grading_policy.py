@@ -289,3 +289,29 @@ def test_no_dataset_holds_a_graded_answer() -> None:
 
 def test_no_course_code_holds_a_graded_answer() -> None:
     assert code_leaks(ROOT / "course", all_references()) == []
+
+
+# ------------------------------------------------------------------ no answer digests in checks
+def digest_users(folder: Path) -> list[str]:
+    """Check modules that hash answers: with a handful of possible values, a guess loop over
+    the public salt reads the answer back, so a digest protects nothing."""
+    found = []
+    for path in sorted(folder.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import | ast.ImportFrom)
+                     else [])
+            module = node.module if isinstance(node, ast.ImportFrom) else ""
+            if "hashlib" in names or module == "hashlib" or any("digest" in n for n in names):
+                found.append(f"{path.name}:{node.lineno}")
+    return found
+
+
+def test_the_digest_check_catches_a_hashed_answer(tmp_path: Path) -> None:
+    (tmp_path / "m99.py").write_text("import hashlib\n_EXPECTED = {'a': '16f9af32'}\n")
+    (tmp_path / "m98.py").write_text("from course.checks import salted_digest\n")
+    (tmp_path / "m97.py").write_text("import math\n")
+    assert digest_users(tmp_path) == ["m98.py:1", "m99.py:1"]
+
+
+def test_self_checks_hash_no_answers() -> None:
+    assert digest_users(ROOT / "course" / "checks") == []

@@ -104,17 +104,6 @@ class Outcome:
         """Display nothing: the ✅/❌ line was already printed."""
 
 
-def salted_digest(salt: str, *parts: str) -> str:
-    """A short salted SHA-256 of ``parts``.
-
-    Not a way to hide an answer: the salt ships with the package, so a digest over a handful
-    of possible values falls to a guess loop (docs/TEAM.md, grading policy). Do not use it in
-    new checks; self-checks test shape and behaviour, hidden tests hold the reference."""
-    import hashlib
-
-    return hashlib.sha256("|".join((salt, *parts)).encode()).hexdigest()[:16]
-
-
 def run(check: Any, *args: Any, **kwargs: Any) -> Outcome:
     """Run one check for a learner: print its ✅/❌ message instead of a traceback."""
     try:
