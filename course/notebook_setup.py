@@ -13,6 +13,7 @@ def setup(renderer: str | None = None, quiet: bool = False) -> dict[str, object]
     """
     import pandas as pd
 
+    import course.room  # noqa: F401  (listens to quiz answers; sends only after room.join)
     from course import paths, render
     from course.charts import theme
 

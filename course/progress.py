@@ -1,4 +1,4 @@
-"""The learner's quiz progress: every attempt, in one JSON file that survives restarts.
+"""The learner's attempt store: every quiz attempt, in one JSON file that survives restarts.
 
 Where: ``$COURSE_PROGRESS`` if set, else ``platformdirs.user_data_dir(
 "model-orchestration-course")/progress.json``.
@@ -9,8 +9,11 @@ written to a temporary file in the same folder, fsynced and moved into place wit
 writing at once lose nothing. A file that cannot be read is moved aside to
 ``progress.json.corrupt-<timestamp>``, the learner is warned once and a fresh file starts.
 
-``summary()`` (a DataFrame) and ``show()`` (an Altair chart) make the progress page;
-``reset(confirm=True)`` backs the file up and starts again.
+``reset(confirm=True)`` backs the file up and starts again. This module only stores: it
+knows nothing about quizzes or charts. What a learner did on a question is
+:mod:`course.quiz.history`; the progress page is :mod:`course.quiz.report`
+(``quiz.show_progress()``). Anything with ``record``, ``attempts`` and ``learner_id`` (the
+:class:`Store` protocol) can stand in for this module, e.g. :class:`MemoryStore` in tests.
 """
 
 from __future__ import annotations
@@ -24,15 +27,23 @@ import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    import altair as alt
-    import pandas as pd
+from typing import Any, Protocol
 
 APP_NAME = "model-orchestration-course"
 FORMAT_VERSION = 1
 LOCK_TIMEOUT = 30.0
+
+
+class Store(Protocol):
+    """Where quiz attempts go: this module (the file) or a :class:`MemoryStore`."""
+
+    def record(self, module: str, question_id: str, answer: Any, correct: bool,
+               score: float, points: float, **extra: Any) -> dict[str, Any]: ...
+
+    def attempts(self, module: str | None = None,
+                 question_id: str | None = None) -> list[dict[str, Any]]: ...
+
+    def learner_id(self) -> str: ...
 
 
 class ProgressWarning(UserWarning):
@@ -158,10 +169,9 @@ def learner_id() -> str:
     return _update(ensure)
 
 
-def record(module: str, question_id: str, answer: Any, correct: bool, score: float,
-           points: float, **extra: Any) -> dict[str, Any]:
-    """Append one attempt and return it (with its ISO-8601 UTC ``timestamp``)."""
-    entry = {
+def _entry(module: str, question_id: str, answer: Any, correct: bool, score: float,
+           points: float, extra: dict[str, Any]) -> dict[str, Any]:
+    return {
         "module": module,
         "question_id": question_id,
         "answer": answer,
@@ -171,129 +181,50 @@ def record(module: str, question_id: str, answer: Any, correct: bool, score: flo
         "timestamp": _now(),
         **extra,
     }
+
+
+def _matching(rows: list[dict[str, Any]], module: str | None,
+              question_id: str | None) -> list[dict[str, Any]]:
+    return [a for a in rows
+            if (module is None or a.get("module") == module)
+            and (question_id is None or a.get("question_id") == question_id)]
+
+
+def record(module: str, question_id: str, answer: Any, correct: bool, score: float,
+           points: float, **extra: Any) -> dict[str, Any]:
+    """Append one attempt and return it (with its ISO-8601 UTC ``timestamp``)."""
+    entry = _entry(module, question_id, answer, correct, score, points, extra)
     _update(lambda data: data["attempts"].append(entry))
     return entry
 
 
 def attempts(module: str | None = None, question_id: str | None = None) -> list[dict[str, Any]]:
     """Recorded attempts, oldest first, optionally for one module and/or question."""
-    return [
-        a
-        for a in load()["attempts"]
-        if (module is None or a.get("module") == module)
-        and (question_id is None or a.get("question_id") == question_id)
-    ]
+    return _matching(load()["attempts"], module, question_id)
 
 
-def history(module: str, question_id: str,
-            records: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """What a learner did before on one question: ``attempts`` (count),
-    ``first_correct`` (attempt number or None), ``best_score``, ``last_answer``,
-    ``revealed``. ``records`` (already loaded attempts) saves re-reading the file."""
-    source = attempts() if records is None else records
-    found = [a for a in source
-             if a.get("module") == module and a.get("question_id") == question_id]
-    first = next((i for i, a in enumerate(found, start=1) if a.get("correct")), None)
-    return {
-        "attempts": len(found),
-        "first_correct": first,
-        "best_score": max((float(a.get("score", 0)) for a in found), default=0.0),
-        "last_answer": found[-1].get("answer") if found else None,
-        "revealed": any(a.get("revealed") for a in found),
-    }
+class MemoryStore:
+    """A :class:`Store` kept in memory: for tests, and for quizzes that must not be saved."""
 
+    def __init__(self, learner: str = "memory-learner") -> None:
+        self.rows: list[dict[str, Any]] = []
+        self.learner = learner
 
-SUMMARY_COLUMNS = ["module", "answered", "correct", "attempts", "score", "points"]
+    def record(self, module: str, question_id: str, answer: Any, correct: bool,
+               score: float, points: float, **extra: Any) -> dict[str, Any]:
+        """Append one attempt and return it."""
+        entry = _entry(module, question_id, answer, correct, score, points, extra)
+        self.rows.append(entry)
+        return entry
 
+    def attempts(self, module: str | None = None,
+                 question_id: str | None = None) -> list[dict[str, Any]]:
+        """Recorded attempts, oldest first, optionally for one module and/or question."""
+        return _matching(self.rows, module, question_id)
 
-def summary() -> pd.DataFrame:
-    """One row per module: questions answered, answered correctly, attempts, score
-    (best score per question, summed) and points (of the answered questions)."""
-    import pandas as pd
-
-    rows = load()["attempts"]
-    if not rows:
-        return pd.DataFrame(columns=SUMMARY_COLUMNS).astype(
-            {"answered": int, "correct": int, "attempts": int, "score": float, "points": float}
-        )
-    frame = pd.DataFrame(rows)
-    per_q = frame.groupby(["module", "question_id"], sort=True).agg(
-        correct=("correct", "any"),
-        attempts=("correct", "size"),
-        score=("score", "max"),
-        points=("points", "last"),
-    )
-    table = per_q.groupby(level="module").agg(
-        answered=("attempts", "size"),
-        correct=("correct", "sum"),
-        attempts=("attempts", "sum"),
-        score=("score", "sum"),
-        points=("points", "sum"),
-    )
-    table = table.reset_index()[SUMMARY_COLUMNS]
-    return table.astype({"answered": int, "correct": int, "attempts": int})
-
-
-def _apply_course_theme() -> None:
-    """Use the course chart theme when it exists; charts still work without it."""
-    try:
-        from course.charts import theme
-    except Exception:  # the charts package is optional here
-        return
-    register = getattr(theme, "register", None)
-    if callable(register):
-        with contextlib.suppress(Exception):
-            register()
-
-
-def _with_every_module(table: pd.DataFrame) -> pd.DataFrame:
-    """Add a zero row for every module that has a quiz bank but no answers yet."""
-    import pandas as pd
-
-    from course.quiz.bank import BANKS_DIR
-
-    known = sorted(p.stem for p in BANKS_DIR.glob("*.yaml"))
-    missing = [m for m in known if m not in set(table["module"])]
-    zeros = pd.DataFrame({"module": missing, "answered": 0, "correct": 0, "attempts": 0,
-                          "score": 0.0, "points": 0.0})
-    frames = [f for f in (table, zeros) if len(f)]
-    return pd.concat(frames, ignore_index=True)[SUMMARY_COLUMNS] if frames else table
-
-
-def show() -> alt.FacetChart:
-    """The progress page chart: per module, questions answered and correct, and attempts.
-
-    Bars are labelled with their measure and count, so colour is never the only cue.
-    """
-    import altair as alt
-
-    _apply_course_theme()
-    table = summary()
-    answered_any = len(table) > 0
-    table = _with_every_module(table)
-    long = table.melt(
-        id_vars="module", value_vars=["answered", "correct", "attempts"],
-        var_name="measure", value_name="count",
-    )
-    long["label"] = long["measure"] + ": " + long["count"].astype(str)
-    order = ["answered", "correct", "attempts"]
-    title = "Your quiz progress" if answered_any else "Your quiz progress: no answers yet"
-    most = max(int(long["count"].max()) if len(long) else 0, 1)
-    base = alt.Chart(long).encode(
-        y=alt.Y("module:N", title="Module", sort="ascending"),
-        x=alt.X("count:Q", title="count", scale=alt.Scale(domain=[0, most * 1.4]),
-                axis=alt.Axis(tickMinStep=1, format="d")),
-        tooltip=["module:N", "measure:N", "count:Q"],
-    )
-    bars = base.mark_bar().encode(color=alt.Color("measure:N", title=None, sort=order, legend=None))
-    labels = base.mark_text(align="left", dx=4).encode(text="label:N")
-    return (
-        (bars + labels)
-        .properties(width=170, height=alt.Step(20))
-        .facet(column=alt.Column("measure:N", sort=order, title=None))
-        .properties(title=title, description="Quiz progress per module: questions answered, "
-                    "answered correctly, and attempts, one panel each.")
-    )
+    def learner_id(self) -> str:
+        """The id given at creation."""
+        return self.learner
 
 
 def reset(confirm: bool = False) -> Path | None:

@@ -1,4 +1,5 @@
-"""course.progress: atomic writes, corrupt-file recovery, concurrent writers, summary, reset."""
+"""course.progress (the attempt store): atomic writes, corrupt-file recovery, concurrent
+writers, reset; quiz history and the progress page (course.quiz) read from it."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import warnings
 
 import pytest
 
-from course import progress
+from course import progress, quiz
+from course.quiz import report
+from course.quiz.history import history
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +41,7 @@ def test_record_appends_and_survives_reload(progress_file):
     progress.record("01-identity-shift", "handoff", "ship", False, 0, 1)
     on_disk = json.loads(progress_file.read_text())
     assert [a["answer"] for a in on_disk["attempts"]] == ["productionizes", "ship"]
-    assert progress.history("01-identity-shift", "handoff") == {
+    assert history(progress.attempts(), "01-identity-shift", "handoff") == {
         "attempts": 2, "first_correct": 1, "best_score": 1.0, "last_answer": "ship",
         "revealed": False,
     }
@@ -129,22 +132,22 @@ def test_summary_per_module():
     progress.record("01-a", "q1", "y", True, 1, 1)
     progress.record("01-a", "q2", ["a"], False, 0.5, 2)
     progress.record("02-b", "q1", "z", True, 1, 1)
-    table = progress.summary().set_index("module")
+    table = quiz.progress_summary().set_index("module")
     assert table.loc["01-a"].to_dict() == {
         "answered": 2, "correct": 1, "attempts": 3, "score": 1.5, "points": 3.0}
     assert table.loc["02-b", "correct"] == 1
 
 
 def test_summary_and_chart_when_nothing_answered():
-    assert list(progress.summary().columns) == progress.SUMMARY_COLUMNS
-    assert len(progress.summary()) == 0
-    assert progress.show().to_dict()["title"].endswith("no answers yet")
+    assert list(quiz.progress_summary().columns) == report.SUMMARY_COLUMNS
+    assert len(quiz.progress_summary()) == 0
+    assert quiz.show_progress().to_dict()["title"].endswith("no answers yet")
 
 
 def test_show_returns_a_labelled_chart_of_answered_correct_attempts():
     progress.record("01-a", "q1", "x", False, 0, 1)
     progress.record("01-a", "q1", "y", True, 1, 1)
-    spec = progress.show().to_dict()
+    spec = quiz.show_progress().to_dict()
     assert spec["facet"]["column"]["field"] == "measure"  # one titled panel per measure
     marks = [layer["mark"] for layer in spec["spec"]["layer"]]
     types = [m["type"] if isinstance(m, dict) else m for m in marks]
@@ -168,3 +171,39 @@ def test_reset_needs_confirmation_then_backs_up_and_clears(progress_file, monkey
     assert len(json.loads(backup.read_text())["attempts"]) == 1
     assert progress.attempts() == []
     assert progress.learner_id() == learner  # same shuffles after a reset
+
+
+def test_history_counts_first_correct_best_score_and_reveal():
+    store = progress.MemoryStore()
+    assert history(store.attempts(), "m", "q") == {
+        "attempts": 0, "first_correct": None, "best_score": 0.0, "last_answer": None,
+        "revealed": False}
+    store.record("m", "q", "a", False, 0, 1)
+    store.record("m", "other", "z", True, 1, 1)
+    store.record("m", "q", "b", False, 0.5, 1, revealed=True)
+    store.record("m", "q", "c", True, 0, 1)
+    assert history(store.attempts(), "m", "q") == {
+        "attempts": 3, "first_correct": 3, "best_score": 0.5, "last_answer": "c",
+        "revealed": True}
+
+
+def test_the_page_reads_any_store_and_leaves_the_file_alone(progress_file):
+    store = progress.MemoryStore()
+    store.record("02-b", "q1", "z", True, 1, 1)
+    assert report.summary(store).to_dict("records") == [{
+        "module": "02-b", "answered": 1, "correct": 1, "attempts": 1, "score": 1.0,
+        "points": 1.0}]
+    assert quiz.show_progress(store).to_dict()["title"] == "Your quiz progress"
+    assert not progress_file.exists()
+
+
+def test_the_store_knows_nothing_of_quizzes_or_charts():
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(progress))
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names}
+    imported |= {node.module or "" for node in ast.walk(tree)
+                 if isinstance(node, ast.ImportFrom)}
+    assert not {m for m in imported if m.startswith(("course", "pandas", "altair"))}

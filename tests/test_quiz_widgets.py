@@ -268,3 +268,51 @@ def test_headless_runs_get_static_html_only(monkeypatch, env):
     bundle = quiz.ask(MODULE, "identity-2026")._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" not in bundle
     assert "Show answer and explanation" in bundle["text/html"]
+
+
+def test_widgets_record_in_the_store_they_are_given(tmp_path):
+    store = progress.MemoryStore("ana")
+    q = quiz.ask(MODULE, "identity-2026", store=store)[0]
+    q.control.value = "reverse"
+    q.check_button.click()
+    q.control.value = "systems"
+    q.check_button.click()
+    assert [(a["answer"], a["correct"], a["attempt"]) for a in store.attempts()] == [
+        ("reverse", False, 1), ("systems", True, 2)]
+    assert not (tmp_path / "progress.json").exists()  # the learner's file was not touched
+    again = quiz.ask(MODULE, "identity-2026", store=store)[0]
+    assert "Answered before: ✅ correct on attempt 2" in text_of(again.previous)
+    assert quiz.ask(MODULE, "identity-2026")[0].previous.value == ""  # the file store is empty
+
+
+def test_options_are_shuffled_by_the_stores_learner():
+    def order(name: str) -> list[str]:
+        store = progress.MemoryStore(name)
+        return [k for _, k in quiz.ask(MODULE, "identity-2026", store=store)[0].control.options]
+
+    assert order("ana") == order("ana")
+    assert len({tuple(order(n)) for n in ("ana", "ben", "chen", "dara")}) > 1
+
+
+def test_listeners_hear_each_checked_answer_and_cannot_break_the_quiz():
+    from course.quiz import events
+
+    heard = []
+
+    def listen(question, answer, correct, attempt):
+        heard.append((question.id, answer, correct, attempt))
+
+    def broken(*args):
+        raise RuntimeError("listener down")
+
+    events.subscribe(broken)
+    events.subscribe(listen)
+    try:
+        q = quiz.ask(MODULE, "handoff", store=progress.MemoryStore())[0]
+        q.control.value = "AI product engineer"
+        q.check_button.click()
+    finally:
+        events.unsubscribe(broken)
+        events.unsubscribe(listen)
+    assert heard == [("handoff", "AI product engineer", True, 1)]
+    assert "✅ Correct" in text_of(q.feedback)

@@ -1,9 +1,12 @@
 """Quizzes that answer back: ``from course import quiz`` then
-``quiz.ask("01-identity-shift", "identity-2026")`` as a cell's last expression.
+``quiz.ask("01-identity-shift", "identity-2026")`` as a cell's last expression, and
+``quiz.show_progress()`` for the progress page.
 
-Banks live in ``course/quiz/banks/<module>.yaml`` (format: ``course/quiz/FORMAT.md``);
-``python -m course.quiz lint`` checks them and how the notebooks use them. ipywidgets is
-imported only when a quiz is asked.
+Banks live in ``course/quiz/banks/<module>.yaml`` (format: ``course/quiz/FORMAT.md``,
+schema: ``course/quiz/bank.schema.json``); ``python -m course.quiz lint`` checks them and
+how the notebooks use them. Attempts go to a :class:`course.progress.Store` (the learner's
+progress file unless another store is given). ipywidgets, pandas and Altair are imported
+only when a quiz or the progress page is shown.
 """
 
 from __future__ import annotations
@@ -11,27 +14,30 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+from course import progress
 from course.quiz.bank import BankError, load_bank
 
 if TYPE_CHECKING:
+    import altair as alt
+    import pandas as pd
+
     from course.quiz.widgets import QuizGroup
 
-__all__ = ["ask", "BankError", "load_bank"]
+__all__ = ["ask", "BankError", "load_bank", "progress_summary", "show_progress"]
 
 
-def _learner() -> str:
-    from course import progress
-
+def _learner(store: progress.Store) -> str:
     try:
-        return progress.learner_id()
+        return store.learner_id()
     except OSError:  # unwritable data dir: still shuffle, just not persistently
         return os.environ.get("COURSE_LEARNER", "anonymous")
 
 
-def ask(module: str, *question_ids: str) -> QuizGroup:
+def ask(module: str, *question_ids: str, store: progress.Store = progress) -> QuizGroup:
     """Show the named questions of ``module``'s bank as interactive widgets.
 
     Returns a :class:`~course.quiz.widgets.QuizGroup`; make it the cell's last expression.
+    Attempts are recorded in ``store`` (the learner's progress file by default).
     Raises :class:`BankError` for an unknown module or question id.
     """
     if not question_ids:
@@ -43,7 +49,21 @@ def ask(module: str, *question_ids: str) -> QuizGroup:
     if not widgets_live():
         from course.quiz.static import StaticQuiz
 
-        return StaticQuiz(module, questions, _learner())  # type: ignore[return-value]
+        return StaticQuiz(module, questions, _learner(store))  # type: ignore[return-value]
     from course.quiz.widgets import QuizGroup
 
-    return QuizGroup(module, questions, _learner())
+    return QuizGroup(module, questions, _learner(store), store=store)
+
+
+def show_progress(store: progress.Store = progress) -> alt.FacetChart:
+    """Your progress page: per module, questions answered, answered correctly, attempts."""
+    from course.quiz import report
+
+    return report.show(store)
+
+
+def progress_summary(store: progress.Store = progress) -> pd.DataFrame:
+    """The progress page as a table: one row per module you have answered."""
+    from course.quiz import report
+
+    return report.summary(store)

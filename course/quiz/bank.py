@@ -93,6 +93,11 @@ class Bank:
             ) from None
 
 
+def module_names(banks_dir: Path | None = None) -> list[str]:
+    """Every module that has a bank, sorted."""
+    return sorted(p.stem for p in (banks_dir or BANKS_DIR).glob("*.yaml"))
+
+
 def bank_path(module: str, banks_dir: Path | None = None) -> Path:
     """The YAML file holding ``module``'s questions."""
     return (banks_dir or BANKS_DIR) / f"{module}.yaml"
@@ -300,7 +305,7 @@ def load_bank(module: str, banks_dir: Path | None = None) -> Bank:
     """Load and validate ``module``'s bank (cached until the file changes)."""
     path = bank_path(module, banks_dir)
     if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in path.parent.glob("*.yaml"))) or "(none)"
+        known = ", ".join(module_names(path.parent)) or "(none)"
         raise BankError(f"no quiz bank for module {module!r} ({path}); banks: {known}")
     mtime = path.stat().st_mtime
     cached = _CACHE.get(path)
@@ -313,7 +318,3 @@ def load_bank(module: str, banks_dir: Path | None = None) -> Bank:
     _CACHE[path] = (mtime, bank)
     return bank
 
-
-def get_question(module: str, question_id: str, banks_dir: Path | None = None) -> Question:
-    """One question of a module's bank."""
-    return load_bank(module, banks_dir).get(question_id)

@@ -2,7 +2,8 @@
 
 Every control is a real ipywidgets control with a visible label, so it works with the
 keyboard (Tab, arrows, Enter/Space). Verdicts are words and symbols (✅ / ◑ / ❌), never
-colour alone. Each attempt is saved with :mod:`course.progress`.
+colour alone. Each attempt is recorded in a :class:`course.progress.Store` (the learner's
+progress file unless another is given) and announced through :mod:`course.quiz.events`.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from typing import Any
 
 import ipywidgets as w
 
-from course.quiz import grading
+from course import progress
+from course.quiz import events, grading
 from course.quiz import markdown as md
 from course.quiz.bank import Question
+from course.quiz.history import history
 
 WIDE = w.Layout(width="auto")
 LABEL_STYLE = {"description_width": "initial"}
@@ -43,12 +46,12 @@ class QuestionWidget:
     def __init__(self, question: Question, learner: str, number: int = 1,
                  previous: dict[str, Any] | None = None,
                  on_change: Callable[[], None] | None = None,
-                 save: bool = True) -> None:
+                 store: progress.Store = progress) -> None:
         self.question = question
         self.learner = learner
         self.number = number
         self.on_change = on_change
-        self.save = save
+        self.store = store
         previous = previous or {}
         self.attempts: int = int(previous.get("attempts", 0))
         self.best_score: float = float(previous.get("best_score", 0.0))
@@ -162,9 +165,7 @@ class QuestionWidget:
         if notes:
             body += f"<ul>{notes}</ul>"
         saved = self._save(answer, result, score)
-        from course import room  # sends the answer only if the learner joined a live room
-
-        room.answered(q, answer, result.correct, self.attempts)
+        events.publish(q, answer, result.correct, self.attempts)
         if saved:
             body += f"<br><small>{html.escape(saved)}</small>"
         self.feedback.value = _status_html(body)
@@ -176,12 +177,8 @@ class QuestionWidget:
         return result
 
     def _save(self, answer: Any, result: grading.Result, score: float) -> str:
-        if not self.save:
-            return ""
-        from course import progress
-
         try:
-            progress.record(self.question.module, self.question.id, answer, result.correct,
+            self.store.record(self.question.module, self.question.id, answer, result.correct,
                             score, result.points, attempt=self.attempts,
                             revealed=self.revealed)
         except Exception as exc:  # never lose the quiz because the file cannot be written
@@ -351,14 +348,6 @@ WIDGETS: dict[str, type[QuestionWidget]] = {
 }
 
 
-def live_widgets() -> bool:
-    """False when nobody can click (see :func:`course.render.widgets_live`): then a quiz
-    displays as static HTML only, so saved outputs and feedback pages stay readable."""
-    from course.render import widgets_live
-
-    return widgets_live()
-
-
 class QuizGroup:
     """The object ``quiz.ask(...)`` returns: the questions plus a score line.
 
@@ -367,20 +356,17 @@ class QuizGroup:
     """
 
     def __init__(self, module: str, questions: list[Question], learner: str,
-                 save: bool = True) -> None:
+                 store: progress.Store = progress) -> None:
         self.module = module
         self.learner = learner
-        from course import progress
-
         records: list[dict[str, Any]] = []
-        if save:
-            try:
-                records = progress.attempts(module)
-            except OSError as exc:
-                warnings.warn(f"Quiz progress could not be read: {exc}", stacklevel=3)
+        try:
+            records = store.attempts(module)
+        except OSError as exc:
+            warnings.warn(f"Quiz progress could not be read: {exc}", stacklevel=3)
         self.questions = [
-            WIDGETS[q.type](q, learner, number, progress.history(module, q.id, records),
-                            on_change=self.update_score, save=save)
+            WIDGETS[q.type](q, learner, number, history(records, module, q.id),
+                            on_change=self.update_score, store=store)
             for number, q in enumerate(questions, start=1)
         ]
         self.score_line = w.HTML()
@@ -423,7 +409,9 @@ class QuizGroup:
                                    self.learner)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        bundle = dict(self.box._repr_mimebundle_() or {}) if live_widgets() else {}
+        from course.render import widgets_live  # static HTML only when nobody can click
+
+        bundle = dict(self.box._repr_mimebundle_() or {}) if widgets_live() else {}
         bundle["text/plain"] = repr(self)
         bundle["text/html"] = self.to_html()
         return bundle

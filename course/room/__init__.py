@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from course.quiz import events as _quiz_events
 from course.room.client import (
     RoomError,
     answered,
@@ -28,6 +29,8 @@ from course.room.client import (
     session,
     status,
 )
+
+_quiz_events.subscribe(answered)  # every checked quiz answer is offered to the room
 
 __all__ = ["RoomError", "answered", "flush", "join", "leave", "pending", "poll", "sent",
            "session", "status"]

@@ -17,8 +17,8 @@ ALLOWED_ENAMES = ("NotImplementedError",)
 NAME_ERROR = re.compile(r"name '([^']+)' is not defined")
 CHART_REPR = "JupyterChart"
 # A cell whose last line displays a chart: ``charts.<name>(...)`` (not the theme or
-# ``save_static``), an ``alt.`` expression or ``progress.show()``.
-CHART_CALL = re.compile(r"^(charts\.(?!save_static|theme)\w+|alt\.\w+|progress\.show)\(")
+# ``save_static``), an ``alt.`` expression or ``quiz.show_progress()``.
+CHART_CALL = re.compile(r"^(charts\.(?!save_static|theme)\w+|alt\.\w+|quiz\.show_progress)\(")
 
 
 def read(path: Path) -> Notebook:

@@ -24,8 +24,8 @@ MODULE = "01-identity-shift"
 NOTEBOOK = f"notebooks/{MODULE}/{MODULE}.ipynb"
 QUESTIONS = {"single": "identity-2026", "multiple": "growing-skills",
              "ordering": "pipeline-order", "text": "handoff", "numeric": "commodity-share"}
-PROGRESS_CELL = ("from course import setup, progress; setup(quiet=True); "
-                 "display(progress.summary()); progress.show()")
+PROGRESS_CELL = ("from course import setup, quiz; setup(quiet=True); "
+                 "display(quiz.progress_summary()); quiz.show_progress()")
 
 
 def quiz_cell(page: Page, saved: nbinfo.Notebook, question_id: str) -> tuple[Locator, int]:
