@@ -38,7 +38,7 @@ class Estimate:
 
 def estimate(notebook: Path) -> Estimate:
     """Estimate one notebook's time from its cells."""
-    from course.coverage import quiz_ids_used
+    from course.quiz.calls import ids_asked
 
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     words = code_cells = code_answers = written_answers = 0
@@ -54,7 +54,7 @@ def estimate(notebook: Path) -> Estimate:
     return Estimate(
         reading=words / WORDS_PER_MINUTE,
         running=code_cells * MINUTES_PER_CODE_CELL,
-        quizzes=len(quiz_ids_used(notebook)) * MINUTES_PER_QUESTION,
+        quizzes=len(ids_asked(notebook)) * MINUTES_PER_QUESTION,
         exercises=code_answers * MINUTES_PER_CODE_EXERCISE + written_answers * MINUTES_PER_WRITTEN_ANSWER,
     )
 

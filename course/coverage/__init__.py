@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from course.quiz.calls import ids_asked
+
 COVERAGE_DIR = Path(__file__).resolve().parent
 
 # The concepts DESIGN.md lists, module by module.
@@ -71,16 +73,6 @@ def taught_concepts(notebook: Path) -> dict[str, str]:
     return found
 
 
-def quiz_ids_used(notebook: Path) -> set[str]:
-    """Question ids a notebook asks with ``quiz.ask("module", "id", ...)``."""
-    ids: set[str] = set()
-    for cell in _cells(notebook):
-        if cell["cell_type"] == "code":
-            for args in re.findall(r"quiz\.ask\(([^)]*)\)", "".join(cell["source"])):
-                ids.update(re.findall(r"[\"']([^\"']+)[\"']", args)[1:])
-    return ids
-
-
 def grade_ids(notebook: Path) -> set[str]:
     """Every nbgrader grade id in a notebook."""
     return {cell["metadata"]["nbgrader"]["grade_id"] for cell in _cells(notebook)
@@ -107,7 +99,7 @@ def problems(root: Path, entries: dict[str, Entry] | None = None) -> list[str]:
             found.append(f"{concept}: map says section {entry.section!r}, notebook has {taught[concept]!r}")
         if not entry.quiz and not entry.exercises:
             found.append(f"{concept}: no quiz question or exercise checks it")
-        asked = quiz_ids_used(notebook)
+        asked = ids_asked(notebook)
         found += [f"{concept}: quiz id {q!r} is not asked in {notebook.name}"
                   for q in entry.quiz if q not in asked]
         cells = grade_ids(notebook)

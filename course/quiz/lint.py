@@ -7,30 +7,18 @@ longest more often than chance, no length outliers, no answer leaked by a prompt
 another option's feedback, no duplicate options).
 Usage checks (:func:`lint_usage`): every bank question is asked by some notebook in
 ``solutions/``, and every ``quiz.ask("module", "id", ...)`` in a notebook names a question
-that exists.
+that exists with string literals (calls are read by :mod:`course.quiz.calls`).
 """
 
 from __future__ import annotations
 
-import ast
 import json
-import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
-from course.quiz.bank import BANKS_DIR, Bank, Problem, check_bank_file
+from course.quiz.bank import BANKS_DIR, Bank, Problem, check_bank_file, load_bank, module_names
+from course.quiz.calls import calls_in_notebook
 from course.quiz.quality import quality_problems
-
-
-@dataclass(frozen=True)
-class QuizCall:
-    """One ``quiz.ask(...)`` found in a notebook code cell."""
-
-    notebook: Path
-    cell: int
-    module: str
-    ids: tuple[str, ...]
 
 
 def lint_banks(banks_dir: Path = BANKS_DIR) -> tuple[dict[str, Bank], list[Problem]]:
@@ -48,78 +36,39 @@ def lint_banks(banks_dir: Path = BANKS_DIR) -> tuple[dict[str, Bank], list[Probl
     return banks, problems
 
 
-_MAGIC = re.compile(r"^\s*[%!]")
-_CALL_RE = re.compile(r"""\bask\(\s*((?:['"][^'"]*['"]\s*,?\s*)+)\)""")
-
-
-def _calls_in_source(source: str) -> list[tuple[str, tuple[str, ...]]]:
-    """``(module, ids)`` for each ``quiz.ask``/``ask`` call with string-literal arguments."""
-    code = "\n".join("" if _MAGIC.match(line) else line for line in source.splitlines())
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:  # fall back to a regex for cells Python cannot parse
-        found = []
-        for match in _CALL_RE.finditer(code):
-            args = re.findall(r"""['"]([^'"]*)['"]""", match.group(1))
-            if args:
-                found.append((args[0], tuple(args[1:])))
-        return found
-    found = []
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
-        func = node.func
-        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-        if name != "ask" or not node.args:
-            continue
-        if isinstance(func, ast.Attribute) and not (
-            isinstance(func.value, ast.Name) and func.value.id == "quiz"
-        ):
-            continue
-        args = [a.value for a in node.args
-                if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-        if len(args) == len(node.args):
-            found.append((args[0], tuple(args[1:])))
-    return found
-
-
-def find_quiz_calls(solutions_dir: Path) -> list[QuizCall]:
-    """Every quiz call in the code cells of ``solutions_dir/*/*.ipynb``."""
-    calls: list[QuizCall] = []
-    for nb_path in sorted(solutions_dir.glob("*/*.ipynb")):
-        if ".ipynb_checkpoints" in nb_path.parts:
-            continue
-        try:
-            nb = json.loads(nb_path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            continue
-        for index, cell in enumerate(nb.get("cells", []), start=1):
-            if cell.get("cell_type") != "code":
-                continue
-            source = cell.get("source", "")
-            source = "".join(source) if isinstance(source, list) else source
-            for module, ids in _calls_in_source(source):
-                calls.append(QuizCall(nb_path, index, module, ids))
-    return calls
+def _notebooks(solutions_dir: Path) -> list[Path]:
+    return [p for p in sorted(solutions_dir.glob("*/*.ipynb"))
+            if ".ipynb_checkpoints" not in p.parts]
 
 
 def lint_usage(banks: dict[str, Bank], solutions_dir: Path) -> list[Problem]:
     """Problems between banks and notebooks: unknown ids asked, bank questions never asked."""
     problems: list[Problem] = []
     used: set[tuple[str, str]] = set()
-    for call in find_quiz_calls(solutions_dir):
-        where = f"{call.notebook.relative_to(solutions_dir.parent)} cell {call.cell}"
-        if not call.ids:
-            problems.append(Problem(where, None,
-                                    f"quiz.ask({call.module!r}) names no question id"))
-        bank = banks.get(call.module)
-        for qid in call.ids:
-            used.add((call.module, qid))
-            if bank is None:
-                problems.append(Problem(where, qid, f"no quiz bank {call.module}.yaml"))
-            elif qid not in bank.questions:
-                problems.append(Problem(
-                    where, qid, f"asks a question that does not exist in {bank.path.name}"))
+    for path in _notebooks(solutions_dir):
+        try:
+            calls = calls_in_notebook(path)
+        except (OSError, json.JSONDecodeError) as exc:
+            problems.append(Problem(str(path.relative_to(solutions_dir.parent)), None,
+                                    f"cannot read the notebook: {exc}"))
+            continue
+        for call in calls:
+            where = f"{path.relative_to(solutions_dir.parent)} cell {call.cell}"
+            if call.problem:
+                problems.append(Problem(where, None, call.problem))
+            elif not call.ids:
+                problems.append(Problem(where, None,
+                                        f"quiz.ask({call.module!r}) names no question id"))
+            if call.module is None:
+                continue
+            bank = banks.get(call.module)
+            for qid in call.ids:
+                used.add((call.module, qid))
+                if bank is None:
+                    problems.append(Problem(where, qid, f"no quiz bank {call.module}.yaml"))
+                elif qid not in bank.questions:
+                    problems.append(Problem(
+                        where, qid, f"asks a question that does not exist in {bank.path.name}"))
     for module, bank in sorted(banks.items()):
         for qid in bank.questions:
             if (module, qid) not in used:
@@ -161,16 +110,15 @@ def main(argv: list[str] | None = None) -> int:
             print("note: not in a checkout, so notebook usage is not checked")
     if args.no_usage:
         solutions = None
-    banks, problems = lint_banks(args.banks)
-    if solutions is not None:
-        problems += lint_usage(banks, solutions)
+    problems = run(args.banks, solutions)
     if problems:
         for problem in problems:
             print(problem)
         print(f"\n{len(problems)} problem(s) found.", file=sys.stderr)
         return 1
-    counts = {}
-    for bank in banks.values():
+    banks = [load_bank(module, args.banks) for module in module_names(args.banks)]
+    counts: dict[str, int] = {}
+    for bank in banks:
         for q in bank.questions.values():
             counts[q.type] = counts.get(q.type, 0) + 1
     total = sum(counts.values())
