@@ -12,7 +12,7 @@ import pytest
 
 from course.quiz import lint, quality, static
 from course.quiz.bank import BANKS_DIR, BankError, load_bank
-from course.quiz.markdown import to_html
+from course.quiz.markdown import inline, to_html, to_text
 
 GOOD = """\
 module: 01-demo
@@ -76,6 +76,20 @@ def test_clean_tree_has_no_problems(tmp_path):
          "01-demo.yaml: order: unknown field(s) for a ordering question: colour"),
         ("module: 01-demo", "module: 02-other", "'module' is '02-other' but the file is"),
         ("prompt: \"Which?\"", "prompt: [1, 2]", "01-demo.yaml: pick: 'prompt' is missing"),
+        ("module: 01-demo", "module: 01-demo\ncolour: red", "01-demo.yaml: unknown bank field(s): colour"),
+        ('{a: "A", b: "B"}', '{a: "A", B: "B"}',
+         "01-demo.yaml: pick: option key 'B' must be a lowercase string"),
+        ('{a: "A", b: "B"}', '{a: "A", b: "  "}', "01-demo.yaml: pick: option 'b' needs non-empty text"),
+        ("  - id: order\n", "  - 42\n  - id: order\n",
+         "01-demo.yaml: question #2: each question must be a mapping"),
+        ("answer: [x, y]", "answer: [x, y, x]", "01-demo.yaml: order: 'answer' repeats an option key"),
+        ("answer: [x, y]", "answer: [x]", "order: an ordering 'answer' must list every option key"),
+        ("answer: [x, y]", "answer: x", "01-demo.yaml: order: 'answer' must be a list of option keys"),
+        ('    explanation: "X then Y."', '    explanation: "X then Y."\n    feedback: {wrong: "no"}',
+         "order: 'feedback' here may only have 'correct' and 'incorrect' messages"),
+        ("    explanation: \"A.\"\n", "    explanation: \"A.\"\n    points: 0\n",
+         "01-demo.yaml: pick: 'points' must be a positive number"),
+        ("id: pick", "id: Pick", "01-demo.yaml: question #1: 'id' must be a lowercase string"),
     ],
 )
 def test_bank_problems_name_file_and_question(tmp_path, old, new, expected):
@@ -135,6 +149,20 @@ def test_real_banks_are_valid():
     assert problems == [], "\n".join(messages(problems))
 
 
+def test_the_published_schema_is_valid_and_accepts_every_real_bank():
+    from jsonschema import Draft202012Validator
+
+    from course.quiz.bank import SCHEMA_PATH, TYPES, module_names, read_yaml
+
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    assert schema["$defs"]["question"]["properties"]["type"]["enum"] == list(TYPES)
+    validator = Draft202012Validator(schema)
+    for module in module_names():
+        errors = [e.message for e in validator.iter_errors(read_yaml(BANKS_DIR / f"{module}.yaml"))]
+        assert errors == [], (module, errors)
+
+
 def test_module_01_bank_has_the_ids_the_notebook_uses():
     bank = load_bank("01-identity-shift")
     assert {qid: q.type for qid, q in bank.questions.items()} == {
@@ -188,10 +216,21 @@ def test_markdown_prompt_rendering():
         """))
     assert "<code>code &lt;b&gt;</code>" in out
     assert '<a href="https://example.org/?a=1&amp;b=2">a link</a>' in out
-    assert "<ul><li>one</li><li>two</li></ul>" in out
-    assert '<pre><code class="language-python">x = 1 &lt; 2</code></pre>' in out
-    assert "javascript:" not in to_html("[x](javascript:alert(1))").replace(
-        "[x](javascript:alert(1))", "")
+    assert "<ul><li>one</li><li>two</li></ul>" in out.replace("\n", "")
+    assert '<pre><code class="language-python">x = 1 &lt; 2\n</code></pre>' in out
+    assert to_html("[x](javascript:alert(1))") == "<p>x</p>"  # only http(s) links
+    assert to_html("![alt](https://example.org/x.png)") == "<p>alt</p>"  # no images
+    assert to_html('<img src=x onerror="alert(1)">') == (
+        "<p>&lt;img src=x onerror=&quot;alert(1)&quot;&gt;</p>")
+
+
+def test_markdown_inline_and_plain_text():
+    assert inline("**Yes**: a <b> tag") == "<strong>Yes</strong>: a &lt;b&gt; tag"
+    assert to_text("**Yes**: `x < 1`, [docs](https://example.org) and *this*") == (
+        "Yes: x < 1, docs and this")
+    # a number that starts a wrapped line is text, not a numbered list
+    assert "<ol>" not in to_html("the candidate\n450. A reviewer says so.")
+    assert to_html("**bold across\nlines**") == "<p><strong>bold across\nlines</strong></p>"
 
 
 # --- quiz-quality rules (course/quiz/quality.py) ---------------------------------------------

@@ -2,31 +2,26 @@
 
 ``validate_bank`` turns the raw YAML into :class:`Question` objects plus a list of
 problems (used by the lint); ``load_bank`` raises :class:`BankError` when a bank has any.
-The format is documented in ``course/quiz/FORMAT.md``. PyYAML is imported lazily.
+The format is documented in ``course/quiz/FORMAT.md``; its shape is the JSON Schema
+``bank.schema.json`` (checked with ``jsonschema``), and only the rules a schema cannot say
+(answer among the options, one feedback per option, unique ids, module = file name) are
+checked here. PyYAML and jsonschema are imported lazily.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 BANKS_DIR = Path(__file__).resolve().parent / "banks"
+SCHEMA_PATH = Path(__file__).resolve().parent / "bank.schema.json"
 TYPES = ("single", "multiple", "numeric", "text", "ordering")
 DEFAULT_SHOW_ANSWER_AFTER = 2
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-
-_COMMON = {"id", "type", "prompt", "explanation", "hint", "points", "show_answer_after"}
-FIELDS: dict[str, set[str]] = {
-    "single": _COMMON | {"options", "answer", "feedback", "shuffle"},
-    "multiple": _COMMON | {"options", "answer", "feedback", "shuffle"},
-    "ordering": _COMMON | {"options", "answer", "feedback"},
-    "numeric": _COMMON | {"answer", "abs_tol", "rel_tol", "unit", "feedback"},
-    "text": _COMMON | {"answer", "accept", "feedback"},
-}
-BANK_FIELDS = {"module", "title", "show_answer_after", "questions"}
-
 
 class BankError(ValueError):
     """A bank file is missing or invalid; the message names the file and question."""
@@ -111,180 +106,144 @@ def read_yaml(path: Path) -> Any:
         return yaml.safe_load(fh)
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+def _schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
-def _check_options(q: dict, qtype: str, problems: list[str]) -> dict[str, str]:
-    options = q.get("options")
-    if not isinstance(options, dict) or len(options) < 2:
-        problems.append("'options' must be a mapping of at least two key: text pairs")
-        return {}
-    clean: dict[str, str] = {}
-    for key, text in options.items():
-        if not isinstance(key, str) or not ID_RE.match(key):
-            problems.append(f"option key {key!r} must be a lowercase string like 'a' or 'model'")
-            continue
-        if not isinstance(text, str) or not text.strip():
-            problems.append(f"option {key!r} needs non-empty text")
-            continue
-        clean[key] = text.strip()
-    answer = q.get("answer")
-    if qtype == "single":
-        if not isinstance(answer, str):
-            problems.append("'answer' must be one option key")
-        elif answer not in options:
-            problems.append(f"answer {answer!r} is not among the options {list(options)}")
-    else:
-        if not isinstance(answer, list) or not answer or not all(
-            isinstance(a, str) for a in answer
-        ):
-            problems.append("'answer' must be a list of option keys")
-        else:
-            missing = [a for a in answer if a not in options]
-            if missing:
-                problems.append(f"answer {missing} not among the options {list(options)}")
-            if len(set(answer)) != len(answer):
-                problems.append("'answer' repeats an option key")
-            if qtype == "ordering" and set(answer) != set(options):
-                problems.append("an ordering 'answer' must list every option key exactly once")
-    feedback = q.get("feedback", {})
-    if qtype in ("single", "multiple"):
-        if not isinstance(feedback, dict):
-            problems.append("'feedback' must map each option key to a message")
-        else:
-            for key in options:
-                text = feedback.get(key)
-                if not isinstance(text, str) or not text.strip():
-                    problems.append(f"option {key!r} has no feedback")
-            extra = [k for k in feedback if k not in options]
-            if extra:
-                problems.append(f"feedback for unknown option(s) {extra}")
-    return clean
+def _fields() -> dict[str, set[str]]:
+    defs = _schema()["$defs"]
+    common = set(defs["common"]["properties"])
+    kinds = {"text": "text_question"}
+    return {t: common | set(defs[kinds.get(t, t)]["properties"]) for t in TYPES}
 
 
-def _check_feedback_correct_incorrect(q: dict, problems: list[str]) -> None:
-    feedback = q.get("feedback", {})
-    if not isinstance(feedback, dict) or not set(feedback) <= {"correct", "incorrect"} or not all(
-        isinstance(v, str) for v in feedback.values()
-    ):
-        problems.append("'feedback' here may only have 'correct' and 'incorrect' messages")
+FIELDS: dict[str, set[str]] = _fields()
 
 
-def _validate_question(
-    raw: Any, module: str, default_after: int
-) -> tuple[str | None, Question | None, list[str]]:
+@functools.cache
+def _validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(_schema())
+
+
+def _schema_message(error: Any) -> str:
+    """A schema error in the words of the format: which field, what it must be."""
+    instance = error.instance
+    if error.validator == "required":
+        missing = [f for f in error.validator_value if f not in instance]
+        return "; ".join(f"'{f}' is missing" for f in missing)
+    if error.validator == "unevaluatedProperties":
+        unknown = sorted(set(instance) - FIELDS[instance["type"]])
+        return f"unknown field(s) for a {instance['type']} question: {', '.join(unknown)}"
+    if error.validator == "additionalProperties" and not error.path:
+        unknown = sorted(set(instance) - set(error.schema["properties"]))
+        return f"unknown bank field(s): {', '.join(unknown)}"
+    field = next((str(p) for p in reversed(error.path) if isinstance(p, str)), "")
+    template = error.schema.get("x-message") if isinstance(error.schema, dict) else None
+    if template:
+        return template.format(field=field, value=repr(instance))
+    return f"'{field}': {error.message}" if field else error.message
+
+
+def _schema_problems(data: Any) -> tuple[list[str], dict[int, list[str]]]:
+    """Schema errors for the bank itself, and for each question by its index."""
+    bank: list[str] = []
+    questions: dict[int, list[str]] = {}
+    for error in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.path))):
+        path = list(error.path)
+        message = _schema_message(error)
+        if len(path) >= 2 and path[0] == "questions":
+            found = questions.setdefault(path[1], [])
+            if message not in found:
+                found.append(message)
+        elif message not in bank:
+            bank.append(message)
+    return bank, questions
+
+
+def _cross_field_problems(q: dict[str, Any]) -> list[str]:
+    """What the schema cannot say: answers among the options, one feedback per option."""
+    if q["type"] not in ("single", "multiple", "ordering"):
+        return []
     problems: list[str] = []
-    if not isinstance(raw, dict):
-        return None, None, ["each question must be a mapping"]
-    qid = raw.get("id")
-    if not isinstance(qid, str) or not ID_RE.match(qid):
-        problems.append("'id' must be a lowercase string like 'identity-2026'")
-        qid = None
-    qtype = raw.get("type")
-    if qtype not in TYPES:
-        problems.append(f"'type' must be one of {', '.join(TYPES)} (got {qtype!r})")
-        return qid, None, problems
-    unknown = sorted(set(raw) - FIELDS[qtype])
-    if unknown:
-        problems.append(f"unknown field(s) for a {qtype} question: {', '.join(unknown)}")
-    for name in ("prompt", "explanation"):
-        if not isinstance(raw.get(name), str) or not raw[name].strip():
-            problems.append(f"'{name}' is missing or empty")
-    if "hint" in raw and not isinstance(raw["hint"], str):
-        problems.append("'hint' must be text")
-    points = raw.get("points", 1)
-    if not _is_number(points) or points <= 0:
-        problems.append("'points' must be a positive number")
-    after = raw.get("show_answer_after", default_after)
-    if not isinstance(after, int) or isinstance(after, bool) or after < 1:
-        problems.append("'show_answer_after' must be a whole number ≥ 1")
-    if "shuffle" in raw and not isinstance(raw["shuffle"], bool):
-        problems.append("'shuffle' must be true or false")
+    options, answer = list(q["options"]), q["answer"]
+    if q["type"] == "single":
+        if answer not in options:
+            problems.append(f"answer {answer!r} is not among the options {options}")
+    else:
+        missing = [a for a in answer if a not in options]
+        if missing:
+            problems.append(f"answer {missing} not among the options {options}")
+        if len(set(answer)) != len(answer):
+            problems.append("'answer' repeats an option key")
+        if q["type"] == "ordering" and set(answer) != set(options):
+            problems.append("an ordering 'answer' must list every option key exactly once")
+    if q["type"] in ("single", "multiple"):
+        feedback = q["feedback"]
+        problems += [f"option {key!r} has no feedback" for key in options
+                     if not str(feedback.get(key) or "").strip()]
+        extra = [k for k in feedback if k not in options]
+        if extra:
+            problems.append(f"feedback for unknown option(s) {extra}")
+    return problems
 
-    options: dict[str, str] = {}
-    answer: Any = raw.get("answer")
-    accept: tuple[str, ...] = ()
-    if qtype in ("single", "multiple", "ordering"):
-        options = _check_options(raw, qtype, problems)
-    elif qtype == "numeric":
-        if not _is_number(answer):
-            problems.append("a numeric 'answer' must be a number")
-        for tol in ("abs_tol", "rel_tol"):
-            if tol in raw and (not _is_number(raw[tol]) or raw[tol] < 0):
-                problems.append(f"'{tol}' must be a number ≥ 0")
-        if "unit" in raw and not isinstance(raw["unit"], str):
-            problems.append("'unit' must be text")
-        _check_feedback_correct_incorrect(raw, problems)
-    else:  # text
-        if not isinstance(answer, str) or not answer.strip():
-            problems.append("a text 'answer' must be a non-empty string")
-        extra = raw.get("accept", [])
-        if not isinstance(extra, list) or not all(isinstance(a, str) for a in extra):
-            problems.append("'accept' must be a list of strings")
-        else:
-            accept = tuple(extra)
-        _check_feedback_correct_incorrect(raw, problems)
-    if qtype == "ordering" and "feedback" in raw:
-        _check_feedback_correct_incorrect(raw, problems)
 
-    if problems or qid is None:
-        return qid, None, problems
-    question = Question(
+def _question(raw: dict[str, Any], module: str, default_after: int) -> Question:
+    """A question that passed every check."""
+    numeric = raw["type"] == "numeric"
+    return Question(
         module=module,
-        id=qid,
-        type=qtype,
+        id=raw["id"],
+        type=raw["type"],
         prompt=raw["prompt"].strip(),
         explanation=raw["explanation"].strip(),
-        answer=float(answer) if qtype == "numeric" else answer,
-        options=options,
+        answer=float(raw["answer"]) if numeric else raw["answer"],
+        options={k: v.strip() for k, v in (raw.get("options") or {}).items()},
         feedback={str(k): str(v).strip() for k, v in (raw.get("feedback") or {}).items()},
-        accept=accept,
+        accept=tuple(raw.get("accept", ())),
         abs_tol=float(raw["abs_tol"]) if "abs_tol" in raw else None,
         rel_tol=float(raw["rel_tol"]) if "rel_tol" in raw else None,
         unit=raw.get("unit", ""),
         hint=(raw.get("hint") or "").strip(),
-        points=float(points),
-        show_answer_after=after,
+        points=float(raw.get("points", 1)),
+        show_answer_after=raw.get("show_answer_after", default_after),
         shuffle=raw.get("shuffle", True),
     )
-    return qid, question, problems
 
 
 def validate_bank(data: Any, path: Path) -> tuple[Bank | None, list[Problem]]:
-    """Check a parsed bank; return the bank (valid questions only) and every problem."""
+    """Check a parsed bank against ``bank.schema.json`` and the cross-field rules; return
+    the bank (valid questions only) and every problem, each naming the file and question."""
     source = path.name
-    problems: list[Problem] = []
+    bank_errors, question_errors = _schema_problems(data)
+    problems = [Problem(source, None, message) for message in bank_errors]
     if not isinstance(data, dict):
-        return None, [Problem(source, None, "a bank must be a mapping with 'questions'")]
-    unknown = sorted(set(data) - BANK_FIELDS)
-    if unknown:
-        problems.append(Problem(source, None, f"unknown bank field(s): {', '.join(unknown)}"))
+        return None, problems
     module = data.get("module", path.stem)
     if module != path.stem:
         problems.append(
             Problem(source, None, f"'module' is {module!r} but the file is named {path.stem!r}")
         )
     default_after = data.get("show_answer_after", DEFAULT_SHOW_ANSWER_AFTER)
-    if not isinstance(default_after, int) or isinstance(default_after, bool) or default_after < 1:
-        problems.append(Problem(source, None, "'show_answer_after' must be a whole number ≥ 1"))
-        default_after = DEFAULT_SHOW_ANSWER_AFTER
-    raw_questions = data.get("questions")
-    if not isinstance(raw_questions, list) or not raw_questions:
-        problems.append(Problem(source, None, "'questions' must be a non-empty list"))
-        raw_questions = []
+    if not isinstance(default_after, int) or isinstance(default_after, bool):
+        default_after = DEFAULT_SHOW_ANSWER_AFTER  # already reported by the schema
+    raw_questions = data.get("questions") if isinstance(data.get("questions"), list) else []
     questions: dict[str, Question] = {}
     seen: set[str] = set()
-    for index, raw in enumerate(raw_questions, start=1):
-        qid, question, found = _validate_question(raw, path.stem, default_after)
-        label = qid or f"question #{index}"
+    for index, raw in enumerate(raw_questions):
+        qid = raw.get("id") if isinstance(raw, dict) else None
+        qid = qid if isinstance(qid, str) and ID_RE.match(qid) else None
+        found = list(question_errors.get(index, []))
+        if not found:
+            found = _cross_field_problems(raw)
         if qid is not None:
             if qid in seen:
                 found.append("duplicate id (ids must be unique in a bank)")
             seen.add(qid)
-        problems.extend(Problem(source, label, msg) for msg in found)
-        if question is not None and qid not in questions:
-            questions[qid] = question
+        problems.extend(Problem(source, qid or f"question #{index + 1}", m) for m in found)
+        if not found and qid is not None and qid not in questions:
+            questions[qid] = _question(raw, path.stem, default_after)
     title = data.get("title") if isinstance(data.get("title"), str) else path.stem
     return Bank(module=path.stem, title=title, path=path, questions=questions), problems
 

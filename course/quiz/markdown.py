@@ -1,100 +1,56 @@
-"""A tiny, safe Markdown → HTML converter for quiz prompts (no dependency).
+"""Markdown → safe HTML for quiz prompts, explanations, hints and feedback, with ``mistune``.
 
-Supported: paragraphs, fenced code blocks (```), ``- `` / ``* `` and ``1. `` lists,
-``inline code``, **bold**, *italic* and [links](https://…) with http(s) targets only.
-Everything is HTML-escaped first, so raw HTML in a bank is shown as text, never run.
+mistune's raw-HTML rules are switched off and everything is escaped, so raw HTML in a bank
+is shown as text, never run, and the Markdown around it still works. Links keep only
+http(s) targets (any other link shows its text) and images show their alt text. The banks
+use paragraphs, lists, ``inline code``, fenced code blocks, **bold**, *italic* and
+[links](https://…).
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import re
+from typing import Any
 
-_CODE = re.compile(r"`([^`]+)`")
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
-_ITALIC = re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
-_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
-_BULLET = re.compile(r"^\s*[-*]\s+(.*)$")
-_NUMBERED = re.compile(r"^\s*\d+[.)]\s+(.*)$")
+_TAG = re.compile(r"<[^>]+>")
+_PARAGRAPH = re.compile(r"\A<p>(.*)</p>\Z", re.DOTALL)
 
 
-def inline(text: str) -> str:
-    """Escape ``text`` and apply inline code, bold, italic and links."""
-    pieces = []
-    last = 0
-    for match in _CODE.finditer(text):
-        pieces.append(_inline_plain(text[last:match.start()]))
-        pieces.append(f"<code>{html.escape(match.group(1))}</code>")
-        last = match.end()
-    pieces.append(_inline_plain(text[last:]))
-    return "".join(pieces)
+@functools.cache
+def _markdown() -> Any:
+    import mistune
 
+    class SafeRenderer(mistune.HTMLRenderer):
+        """mistune's renderer with http(s) links only and no images."""
 
-def _inline_plain(text: str) -> str:
-    s = html.escape(text)
-    s = _LINK.sub(lambda m: f'<a href="{m.group(2)}">{m.group(1)}</a>', s)
-    s = _BOLD.sub(r"<strong>\1</strong>", s)
-    return _ITALIC.sub(r"<em>\1</em>", s)
+        def link(self, text: str, url: str, title: str | None = None) -> str:
+            if not url.lower().startswith(("http://", "https://")):
+                return text
+            return super().link(text, url, title)
+
+        def image(self, text: str, url: str, title: str | None = None) -> str:
+            return text
+
+    markdown = mistune.create_markdown(escape=True, renderer=SafeRenderer(escape=True))
+    markdown.block.rules.remove("raw_html")  # raw HTML is never a block of its own ...
+    markdown.inline.rules.remove("inline_html")  # ... nor inline: it is text, escaped
+    return markdown
 
 
 def to_html(text: str) -> str:
     """Convert a Markdown prompt, explanation or hint to safe HTML."""
-    out: list[str] = []
-    para: list[str] = []
-    items: list[str] = []
-    list_tag = ""
-    lines = (text or "").splitlines()
+    return str(_markdown()(text or "")).strip()
 
-    def flush() -> None:
-        nonlocal list_tag
-        if para:
-            out.append("<p>" + inline(" ".join(s.strip() for s in para)) + "</p>")
-            para.clear()
-        if items:
-            lis = "".join(f"<li>{inline(item)}</li>" for item in items)
-            out.append(f"<{list_tag}>{lis}</{list_tag}>")
-            items.clear()
-            list_tag = ""
 
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        fence = line.strip()
-        if fence.startswith("```"):
-            flush()
-            lang = fence[3:].strip()
-            body: list[str] = []
-            i += 1
-            while i < len(lines) and not lines[i].strip().startswith("```"):
-                body.append(lines[i])
-                i += 1
-            cls = f' class="language-{html.escape(lang)}"' if lang else ""
-            out.append(f"<pre><code{cls}>{html.escape(chr(10).join(body))}</code></pre>")
-            i += 1
-            continue
-        bullet, numbered = _BULLET.match(line), _NUMBERED.match(line)
-        if bullet or numbered:
-            tag = "ul" if bullet else "ol"
-            if para or (items and tag != list_tag):
-                flush()
-            list_tag = tag
-            items.append((bullet or numbered).group(1))
-        elif not line.strip():
-            flush()
-        elif items and line.startswith((" ", "\t")):
-            items[-1] += " " + line.strip()
-        else:
-            if items:
-                flush()
-            para.append(line)
-        i += 1
-    flush()
-    return "\n".join(out)
+def inline(text: str) -> str:
+    """One line of Markdown (an option, a feedback message) as HTML without a ``<p>``."""
+    out = to_html(text)
+    match = _PARAGRAPH.match(out)
+    return match.group(1) if match and "<p>" not in match.group(1) else out
 
 
 def to_text(text: str) -> str:
     """Markdown reduced to plain text (for widget labels that cannot hold HTML)."""
-    s = _LINK.sub(r"\1", text or "")
-    s = _BOLD.sub(r"\1", s)
-    s = _ITALIC.sub(r"\1", s)
-    return s.replace("`", "")
+    return html.unescape(_TAG.sub("", inline(text)))
