@@ -60,3 +60,24 @@ def test_the_hash_changes_with_each_input(tmp_path: Path) -> None:
               job_hash("bundle", digest, RunLimits(), False, "0.1.0+abc"),
               job_hash("bundle", digest, RunLimits(), True, "0.1.1+abc")}
     assert base not in others and len(others) == 4
+
+
+def test_the_writer_records_a_job_once_even_if_its_result_arrives_twice(tmp_path: Path) -> None:
+    import json
+
+    from course.grading.autograde import Recorder
+    from course.grading.cache import HashTable
+    from course.grading.config import Course
+
+    course = Course(root=tmp_path, course_id="c", db_url=f"sqlite:///{tmp_path / 'gb.db'}")
+    lines: list[dict] = []
+    recorder = Recorder(course, HashTable(course), "v", None, lines)
+    job = {"student": "ada", "assignment": "ps1", "hash": "h" * 64}
+    result = {"student": "ada", "assignment": "ps1", "seconds": 1.0,
+              "notebooks": [{"notebook": "ps1", "status": "error", "reasons": ["lost"]}]}
+    recorder.record(job, json.loads(json.dumps(result)))
+    recorder.record(job, json.loads(json.dumps(result)))  # a re-run task's late twin
+    recorder.close()
+    logged = course.log_path.read_text().splitlines()
+    assert len(logged) == 1 and len(lines) == 1 and recorder.duplicates == 1
+    assert json.loads(logged[0])["hash"] == "h" * 64
