@@ -1,12 +1,13 @@
 """Workshop agendas: a plan in ``instructor/agendas.yaml`` rendered as timed tables.
 
-``python -m course.agenda`` prints the Markdown that INSTRUCTOR.md carries between the
-``<!-- agenda:start -->`` and ``<!-- agenda:end -->`` markers; ``--write`` replaces it there.
+``course generate`` writes the Markdown tables into INSTRUCTOR.md between the
+``<!-- agenda:start -->`` and ``<!-- agenda:end -->`` markers; ``course lint`` reports an
+agenda that does not add up, names a module the manifest does not know, or gives a module of
+the manifest less time than its notebook's estimate in the full-day plan.
 """
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -88,22 +89,35 @@ def splice(document: str, rendered: str) -> str:
     return f"{head}{START}\n{rendered}\n{END}{tail}"
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Print the agenda tables, or write them into INSTRUCTOR.md."""
-    from course import paths
-
-    parser = argparse.ArgumentParser(prog="python -m course.agenda")
-    parser.add_argument("--write", action="store_true", help="update INSTRUCTOR.md in place")
-    args = parser.parse_args(argv)
-    root = paths.require_repo_root()
-    rendered = render(load(root / "instructor" / "agendas.yaml"))
-    if args.write:
-        target = root / "INSTRUCTOR.md"
-        target.write_text(splice(target.read_text(encoding="utf-8"), rendered), encoding="utf-8")
-    else:
-        print(rendered)
-    return 0
+def plan(root: Path) -> Path:
+    """The agenda plan of a checkout."""
+    return root / "instructor" / "agendas.yaml"
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
+def problems(root: Path, full_day: str = "full_day") -> list[str]:
+    """Agendas that do not add up, unknown modules, and full-day blocks shorter than the
+    estimate of the module's notebook (every manifest module must appear in the full day)."""
+    from course import modules, timing
+
+    known = set(modules.slugs(root))
+    estimates = timing.course_estimates(root)
+    found: list[str] = []
+    for agenda in load(plan(root)):
+        given = sum(block.minutes for block in agenda.blocks)
+        if given != agenda.total_minutes:
+            found.append(f"agenda {agenda.key}: blocks add up to {given} minutes, it promises "
+                         f"{agenda.total_minutes}")
+        found += [f"agenda {agenda.key}: module {m!r} is not in course/modules.yaml"
+                  for m in agenda.minutes_by_module() if m not in known]
+        if agenda.key == full_day:
+            given_by = agenda.minutes_by_module()
+            found += [f"agenda {agenda.key}: {m} gets {given_by.get(m, 0)} minutes, its notebook "
+                      f"is estimated at {need}" for m, need in estimates.items()
+                      if given_by.get(m, 0) < need]
+    return found
+
+
+def rendered_guide(root: Path) -> tuple[Path, str]:
+    """INSTRUCTOR.md and its text with the current agenda tables spliced in."""
+    target = root / "INSTRUCTOR.md"
+    return target, splice(target.read_text(encoding="utf-8"), render(load(plan(root))))

@@ -39,9 +39,10 @@ class Leak:
 
 
 def modules(root: Path) -> list[str]:
-    """Every module folder in ``solutions/`` (``NN-slug``), in order."""
-    return sorted(p.name for p in (root / "solutions").iterdir()
-                  if p.is_dir() and any(p.glob("*.ipynb")))
+    """Every module of the manifest (``course/modules.yaml``) with a source notebook, in order."""
+    from course import modules as registry
+
+    return [m.slug for m in registry.load(root) if m.solution(root).is_file()]
 
 
 def _hidden_snippets(source_nb: dict) -> list[str]:
@@ -130,9 +131,10 @@ def release(root: Path, only: list[str] | None = None, out_dir: Path | None = No
     ``notebooks/`` at all.
     """
     names = only or modules(root)
-    unknown = [m for m in names if not (root / "solutions" / m).is_dir()]
+    unknown = [m for m in names if m not in modules(root)]
     if unknown:
-        raise ReleaseError(f"no such module in solutions/: {', '.join(unknown)}")
+        raise ReleaseError(f"no such module: {', '.join(unknown)} (course/modules.yaml lists the "
+                           f"modules; each needs solutions/<slug>/<slug>.ipynb)")
     final_dir = out_dir or root / "notebooks"
     staging = Path(tempfile.mkdtemp(prefix="course-stage-"))
     try:

@@ -60,34 +60,34 @@ def estimate(notebook: Path) -> Estimate:
 
 
 def course_estimates(root: Path) -> dict[str, int]:
-    """Module folder → estimated minutes, for every notebook in ``solutions/``."""
-    return {p.parent.name: estimate(p).total for p in sorted((root / "solutions").glob("*/*.ipynb"))}
+    """Module slug → estimated minutes, for every manifest module with a source notebook."""
+    from course import modules
+
+    return {m.slug: estimate(m.solution(root)).total for m in modules.load(root)
+            if m.solution(root).is_file()}
 
 
 STATED = re.compile(r"⏱️ About \d+ minutes")
+LISTED = re.compile(r"(\(\.\./([\w-]+)/[\w-]+\.ipynb\)[^\n]*\| ~)(\d+)( min)")
 
 
-def write_estimates(root: Path) -> list[Path]:
-    """Rewrite each solution notebook's "⏱️ About N minutes" line to its computed estimate."""
-    changed = []
-    for path in sorted((root / "solutions").glob("*/*.ipynb")):
+def stated_estimates(root: Path) -> dict[Path, str]:
+    """Each source notebook whose text differs once its "⏱️ About N minutes" line (and, in
+    the welcome notebook, each module's "~N min" in the table of modules) says the estimate:
+    path → the updated text. ``course generate`` writes them; ``--check`` reports them."""
+    estimates = course_estimates(root)
+
+    def listed(match: re.Match[str]) -> str:
+        minutes = estimates.get(match.group(2))
+        return match.group(0) if minutes is None else f"{match.group(1)}{minutes}{match.group(4)}"
+
+    changed: dict[Path, str] = {}
+    for module, minutes in estimates.items():
+        from course import modules
+
+        path = modules.get(module, root).solution(root)
         text = path.read_text(encoding="utf-8")
-        minutes = estimate(path).total
-        updated = STATED.sub(f"⏱️ About {minutes} minutes", text, count=1)
+        updated = LISTED.sub(listed, STATED.sub(f"⏱️ About {minutes} minutes", text, count=1))
         if updated != text:
-            path.write_text(updated, encoding="utf-8")
-            changed.append(path)
+            changed[path] = updated
     return changed
-
-
-if __name__ == "__main__":
-    import sys
-
-    from course import paths
-
-    root_dir = paths.require_repo_root()
-    if "--write" in sys.argv[1:]:
-        for changed_path in write_estimates(root_dir):
-            print(f"updated {changed_path.relative_to(root_dir)}")
-    for module, minutes in course_estimates(root_dir).items():
-        print(f"{module}: {minutes} min")

@@ -20,15 +20,13 @@ from course.quiz.calls import ids_asked
 
 COVERAGE_DIR = Path(__file__).resolve().parent
 
-# The concepts DESIGN.md lists, module by module.
-REQUIRED = {
-    "01": 4, "02": 5, "03": 9, "04": 7, "05": 1, "06": 2, "07": 3, "08": 4, "09": 2, "10": 6,
-}
 
+def required_concepts(root: Path | None = None) -> list[str]:
+    """Every concept id the course must teach and check, in module order, as the module
+    manifest (``course/modules.yaml``) lists them."""
+    from course import modules
 
-def required_concepts() -> list[str]:
-    """Every concept id the course must teach and check: C1.1 … C10.6."""
-    return [f"C{int(m)}.{i}" for m, count in REQUIRED.items() for i in range(1, count + 1)]
+    return [concept for module in modules.load(root) for concept in module.concepts]
 
 
 @dataclass(frozen=True)
@@ -42,12 +40,14 @@ class Entry:
     exercises: tuple[str, ...]
 
 
-def load(directory: Path = COVERAGE_DIR) -> dict[str, Entry]:
-    """Every concept's entry, from all module files."""
+def load(root: Path | None = None) -> dict[str, Entry]:
+    """Every concept's entry, from each manifest module's coverage file."""
     import yaml
 
+    from course import modules
+
     entries: dict[str, Entry] = {}
-    for path in sorted(directory.glob("*.yaml")):
+    for path in (m.coverage for m in modules.load(root) if m.coverage.is_file()):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         module = data.get("module") or path.stem
         for concept, spec in (data.get("concepts") or {}).items():
@@ -81,9 +81,9 @@ def grade_ids(notebook: Path) -> set[str]:
 
 def problems(root: Path, entries: dict[str, Entry] | None = None) -> list[str]:
     """Every way the map falls short: a concept untaught, unchecked, or pointing at nothing."""
-    entries = load() if entries is None else entries
+    entries = load(root) if entries is None else entries
     found: list[str] = []
-    for concept in required_concepts():
+    for concept in required_concepts(root):
         entry = entries.get(concept)
         if entry is None:
             found.append(f"{concept}: not in the coverage map")
