@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8888
 LAB_ARGS ?=
 
-.PHONY: setup workshop test test-fast lint release gallery bench bench-quick bench-class lock clean-grading help
+.PHONY: setup workshop test test-fast lint release generate gallery bench bench-quick bench-class lock clean-grading help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -23,26 +23,31 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $(STAMP)
 
 workshop: $(STAMP)  ## set up, then open JupyterLab on the welcome notebook
-	$(PY) -m course.lab --port $(PORT) $(LAB_ARGS)
+	$(PY) -m course lab --port $(PORT) $(LAB_ARGS)
 
 test: $(STAMP)  ## set up, then run every test (browser tests included)
 	bash scripts/ensure_system_packages.sh
 	$(PY) -m ruff check course tests bench scripts
-	$(PY) -m course.quiz lint
+	$(PY) -m course lint
+	$(PY) -m course generate --check
 	$(PY) -m pytest -n 2 --dist loadscope -m "not browser" --nbval-lax tests solutions
 	$(PY) -m pytest -m browser tests/browser
 
 test-fast: $(STAMP)  ## the quick tests: no notebook runs, no grading runs, no browser
 	$(PY) -m pytest -n 2 -m "not browser and not slow" tests
 
-lint: $(STAMP)
+lint: $(STAMP)  ## ruff, then the manifest, quiz banks, coverage and agendas
 	$(PY) -m ruff check course tests bench scripts
+	$(PY) -m course lint
 
 release: $(STAMP)  ## regenerate notebooks/ from solutions/
 	$(PY) -m course release
 
+generate: $(STAMP)  ## regenerate every generated file (estimates, notebooks/, datasets, agenda)
+	$(PY) -m course generate
+
 gallery: $(STAMP)  ## render every chart to build/gallery/
-	$(PY) -m course.charts.gallery build/gallery
+	$(PY) -m course gallery --out build/gallery
 
 bench: $(STAMP)  ## run the benchmarks and rewrite bench/README.md
 	$(PY) -m bench.run

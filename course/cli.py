@@ -1,4 +1,11 @@
-"""The ``course`` command. Heavy imports happen inside each sub-command."""
+"""The ``course`` command: every tool a learner, instructor or maintainer runs.
+
+One argparse parser (click or typer would add a dependency and nothing this needs); heavy
+imports happen inside each sub-command, so ``course --help`` starts fast. Options that take
+several values are repeatable and each takes one or more (``--student a b --student c``).
+Errors go to stderr with a non-zero exit: 1 when a check found problems, 2 when the command
+could not run.
+"""
 
 from __future__ import annotations
 
@@ -9,18 +16,89 @@ from collections.abc import Sequence
 from pathlib import Path
 
 
-def _release(args: argparse.Namespace) -> int:
+class CommandError(RuntimeError):
+    """A sub-command could not run; ``main`` prints the message on stderr and exits 2."""
+
+
+def _root() -> Path:
     from course import paths
+
+    try:
+        return paths.require_repo_root()
+    except FileNotFoundError as error:
+        raise CommandError(str(error)) from None
+
+
+def _release(args: argparse.Namespace) -> int:
     from course.release import ReleaseError, release
 
-    root = paths.require_repo_root()
+    root = _root()
     try:
         written = release(root, args.modules or None)
     except ReleaseError as error:
-        print(f"course release: {error}")
-        return 1
+        raise CommandError(str(error)) from None
     for target in written:
         print(f"released {target.relative_to(root)}")
+    return 0
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from course.generate import GenerateError, generate
+    from course.release import ReleaseError
+
+    root = _root()
+    try:
+        stale = generate(root, check=args.check)
+    except (GenerateError, ReleaseError) as error:
+        raise CommandError(str(error)) from None
+    if stale:
+        print("stale (run `course generate`):\n  " + "\n  ".join(stale), file=sys.stderr)
+        return 1
+    print("every generated file is up to date" if args.check else "generated")
+    return 0
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from course import agenda, coverage, modules
+    from course.quiz.lint import run
+
+    root = _root()
+    found = [f"modules: {p}" for p in modules.problems(root)]
+    found += [f"quiz: {p}" for p in run(solutions_dir=root / "solutions")]
+    found += [f"coverage: {p}" for p in coverage.problems(root)]
+    found += [f"agenda: {p}" for p in agenda.problems(root)]
+    if found:
+        print("\n".join(found), file=sys.stderr)
+        print(f"\n{len(found)} problem(s) found.", file=sys.stderr)
+        return 1
+    print(f"{len(modules.load(root))} modules: manifest, quiz banks, coverage and agendas are "
+          "consistent")
+    return 0
+
+
+def _modules(args: argparse.Namespace) -> int:
+    from course import modules, paths
+
+    root = paths.repo_root()
+    for module in modules.load():
+        points = ""
+        if root is not None and module.solution(root).is_file():
+            auto, manual = module.points(root)
+            points = f"  {auto:g} auto + {manual:g} manual points"
+        print(f"{module.slug:<28} {module.title}{points}")
+    return 0
+
+
+def _lab(args: argparse.Namespace) -> int:
+    from course import lab
+
+    return lab.start(_root(), args.port, open_browser=not args.no_browser)
+
+
+def _gallery(args: argparse.Namespace) -> int:
+    from course.charts.gallery import build
+
+    print(f"wrote {build(args.out)}")
     return 0
 
 
@@ -28,6 +106,11 @@ def _course(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from course.grading import config
 
     return config.load(args.course_dir, args.db)
+
+
+def _wanted(args: argparse.Namespace) -> list[str] | None:
+    """Assignments named positionally (nbgrader's habit) and with ``--assignment``."""
+    return [*(args.assignments or ()), *(args.assignment or ())] or None
 
 
 def _assignments(course, wanted: list[str] | None) -> list[str]:  # type: ignore[no-untyped-def]
@@ -45,7 +128,7 @@ def _autograde(args: argparse.Namespace) -> int:
     course = _course(args)
     limits = RunLimits(cell_timeout=args.timeout, budget=args.budget,
                        kernel=Limits(memory_bytes=args.memory * 1024**2))
-    lines = autograde(course, args.assignment, args.student, jobs=args.jobs, limits=limits,
+    lines = autograde(course, _wanted(args), args.student, jobs=args.jobs, limits=limits,
                       allow_unsandboxed=args.no_sandbox_ok, quiet=args.quiet,
                       cluster=args.cluster, force=args.force, in_flight=args.in_flight)
     print(summary(lines))
@@ -59,7 +142,7 @@ def _feedback(args: argparse.Namespace) -> int:
     from course.grading import feedback
 
     course = _course(args)
-    for assignment in _assignments(course, args.assignment):
+    for assignment in _assignments(course, _wanted(args)):
         written = feedback.generate(course, assignment, args.student)
         print(f"{assignment}: {len(written)} feedback file(s) in {course.dir('feedback')}")
         if args.exchange:
@@ -91,8 +174,7 @@ def _check(args: argparse.Namespace) -> int:
     try:
         report = check(args.notebook, timeout=args.timeout)
     except (InvalidNotebook, FileNotFoundError) as error:
-        print(f"course check: {error}")
-        return 2
+        raise CommandError(str(error)) from None
     print(report.text(args.notebook.name))
     return 0 if report.ready else 1
 
@@ -112,21 +194,57 @@ def _grading_options(parser: argparse.ArgumentParser) -> None:
                         help="gradebook SQLAlchemy URL (default: from nbgrader_config.py)")
 
 
+def _which(parser: argparse.ArgumentParser) -> None:
+    """Assignments (positional, as nbgrader takes them, or ``--assignment``) and students."""
+    parser.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",
+                        help="only these assignments, e.g. 01-identity-shift (default: all)")
+    parser.add_argument("--assignment", action="extend", nargs="+", metavar="NAME",
+                        help="same as ASSIGNMENT (repeatable)")
+    parser.add_argument("--student", action="extend", nargs="+", metavar="ID",
+                        help="only these students (repeatable)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command."""
-    parser = argparse.ArgumentParser(prog="course",
-                                     description="Run the course: release, grade, check.")
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(
+        prog="course", description="Every tool of the course: for learners (lab, check), "
+        "instructors (autograde, feedback, export, report, room) and maintainers (release, "
+        "generate, lint, gallery, modules).")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    lab = commands.add_parser("lab", help="open JupyterLab on the course (what `make workshop` "
+                                          "runs)")
+    lab.add_argument("--port", type=int, default=8888, help="default 8888")
+    lab.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    lab.set_defaults(run=_lab)
+
     rel = commands.add_parser("release",
                               help="regenerate notebooks/ from solutions/ (leak-checked)")
     rel.add_argument("modules", nargs="*",
                      help="module folders, e.g. 01-identity-shift (default: all)")
     rel.set_defaults(run=_release)
 
+    gen = commands.add_parser("generate", help="regenerate every generated file: estimates, "
+                                               "notebooks/, datasets, the agenda")
+    gen.add_argument("--check", action="store_true",
+                     help="write nothing; exit 1 naming every stale file (run in make test)")
+    gen.set_defaults(run=_generate)
+
+    lint = commands.add_parser("lint", help="check the module manifest, quiz banks, concept "
+                                            "coverage and agendas")
+    lint.set_defaults(run=_lint)
+
+    mods = commands.add_parser("modules", help="list the modules (course/modules.yaml)")
+    mods.set_defaults(run=_modules)
+
+    gal = commands.add_parser("gallery", help="render every chart to PNG with an index.html")
+    gal.add_argument("--out", type=Path, default=Path("build/gallery"),
+                     help="default build/gallery")
+    gal.set_defaults(run=_gallery)
+
     auto = commands.add_parser("autograde", help="grade submitted/ in parallel, sandboxed")
     _grading_options(auto)
-    auto.add_argument("--assignment", action="append", help="only this assignment (repeatable)")
-    auto.add_argument("--student", nargs="+", help="only these students")
+    _which(auto)
     auto.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                       help="worker processes (default: CPU count)")
     auto.add_argument("--timeout", type=float, default=60, help="seconds per cell (default 60)")
@@ -148,8 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     feed = commands.add_parser("feedback", help="feedback HTML without hidden tests")
     _grading_options(feed)
-    feed.add_argument("--assignment", action="append", help="only this assignment (repeatable)")
-    feed.add_argument("--student", nargs="+", help="only these students")
+    _which(feed)
     feed.add_argument("--exchange", type=Path, help="also release it to this nbgrader exchange")
     feed.set_defaults(run=_feedback)
 
@@ -194,12 +311,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``course`` command."""
     args = build_parser().parse_args(argv)
-    if args.command in ("release", "check", "room"):
-        return int(args.run(args))
-    from course.grading.config import GradingError
-
     try:
         return int(args.run(args))
-    except GradingError as error:
+    except CommandError as error:
+        print(f"course {args.command}: {error}", file=sys.stderr)
+        return 2
+    except Exception as error:
+        from course.grading.config import GradingError
+
+        if not isinstance(error, GradingError):
+            raise
         print(f"course {args.command}: {error}", file=sys.stderr)
         return 2

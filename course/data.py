@@ -243,7 +243,7 @@ def data_dictionary(descriptor: dict[str, Any] | None = None) -> str:
     out = [
         f"# {pkg['title']}",
         "",
-        "<!-- Generated from datapackage.json by scripts/make_datasets_readme.py; "
+        "<!-- Generated from datapackage.json by `course generate`; "
         "do not edit by hand. -->",
         "",
         pkg["description"],

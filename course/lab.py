@@ -1,4 +1,4 @@
-"""Open JupyterLab on the course: ``python -m course.lab`` (what ``make workshop`` runs).
+"""Open JupyterLab on the course: ``course lab`` (what ``make workshop`` runs).
 
 Binds to 127.0.0.1, opens on the welcome notebook (or the first one released), keeps the
 news pop-up away, and adds ``--allow-root`` when run as root.
@@ -6,7 +6,6 @@ news pop-up away, and adds ``--allow-root`` when run as root.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
@@ -52,21 +51,10 @@ def lab_command(root: Path, port: int, token: str | None = None, open_browser: b
     return command
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Start JupyterLab in the foreground."""
-    from course import paths
-
-    parser = argparse.ArgumentParser(prog="python -m course.lab")
-    parser.add_argument("--port", type=int, default=8888)
-    parser.add_argument("--no-browser", action="store_true")
-    args = parser.parse_args(argv)
-    root = paths.require_repo_root()
+def start(root: Path, port: int, open_browser: bool = True) -> int:
+    """Start JupyterLab in the foreground (this process becomes it)."""
     write_settings_overrides()
-    command = lab_command(root, args.port, open_browser=not args.no_browser)
-    print(f"Starting JupyterLab on http://127.0.0.1:{args.port} (Ctrl+C to stop)", flush=True)
+    command = lab_command(root, port, open_browser=open_browser)
+    print(f"Starting JupyterLab on http://127.0.0.1:{port} (Ctrl+C to stop)", flush=True)
     os.execv(command[0], command)
     return 0  # not reached
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -40,7 +40,7 @@ def test_every_agenda_module_exists():
 def test_instructor_guide_shows_the_current_agendas():
     text = (ROOT / "INSTRUCTOR.md").read_text(encoding="utf-8")
     rendered = agenda.render(list(AGENDAS.values()))
-    assert agenda.splice(text, rendered) == text, "run: python -m course.agenda --write"
+    assert agenda.splice(text, rendered) == text, "run: course generate"
 
 
 @pytest.mark.parametrize("path", solution_notebooks(), ids=lambda p: p.parent.name)
@@ -48,7 +48,7 @@ def test_each_notebook_states_its_computed_estimate(path):
     intro = "".join("".join(c["source"]) for c in read(path)["cells"][:3] if c["cell_type"] == "markdown")
     stated = re.search(r"⏱️ About (\d+) minutes", intro)
     assert stated, f"{path.name}: no '⏱️ About N minutes' line near the top"
-    assert int(stated.group(1)) == ESTIMATES[path.parent.name], "run: python -m course.timing --write"
+    assert int(stated.group(1)) == ESTIMATES[path.parent.name], "run: course generate"
 
 
 def test_estimate_grows_with_content(tmp_path):

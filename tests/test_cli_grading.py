@@ -43,7 +43,7 @@ def test_check_rejects_a_broken_file(tmp_path: Path, capsys: pytest.CaptureFixtu
     broken = tmp_path / "hw.ipynb"
     broken.write_text("{not json", encoding="utf-8")
     assert main(["check", str(broken)]) == 2
-    assert "hw.ipynb: invalid JSON at line 1" in capsys.readouterr().out
+    assert "hw.ipynb: invalid JSON at line 1" in capsys.readouterr().err
 
 
 @pytest.mark.slow

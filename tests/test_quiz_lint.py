@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -119,20 +117,12 @@ def test_unused_question_and_unknown_id_are_reported(tmp_path):
     assert len(found) == 3
 
 
-def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "course.quiz", "lint", *args],
-                          capture_output=True, text=True, cwd=cwd, timeout=60)
-
-
-def test_cli_exit_codes(tmp_path):
+def test_run_reports_a_broken_bank_and_nothing_for_a_good_one(tmp_path):
     banks, solutions = write_tree(tmp_path)
-    ok = run_cli("--banks", str(banks), "--solutions", str(solutions))
-    assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert "OK: 1 bank(s), 2 question(s)" in ok.stdout
+    assert lint.run(banks, solutions) == []
     (banks / "01-demo.yaml").write_text(GOOD.replace("answer: a", "answer: zz"))
-    bad = run_cli("--banks", str(banks), "--solutions", str(solutions))
-    assert bad.returncode == 1
-    assert "01-demo.yaml: pick: answer 'zz' is not among the options" in bad.stdout
+    found = [str(p) for p in lint.run(banks, solutions)]
+    assert any("01-demo.yaml: pick: answer 'zz' is not among the options" in p for p in found)
 
 
 def test_load_bank_refuses_an_invalid_bank(tmp_path):

@@ -1,9 +1,8 @@
-"""Render every chart to PNG plus an index.html: ``python -m course.charts.gallery OUTDIR``."""
+"""Render every chart to PNG plus an index.html: ``course gallery [--out DIR]``."""
 
 from __future__ import annotations
 
 import html
-import sys
 from pathlib import Path
 
 from course import charts
@@ -35,16 +34,3 @@ def build(out: Path, scale: float = 1.0) -> Path:
         encoding="utf-8",
     )
     return index
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        print("usage: python -m course.charts.gallery OUTDIR", file=sys.stderr)
-        return 2
-    print(f"wrote {build(Path(args[0]))}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

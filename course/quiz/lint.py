@@ -1,4 +1,4 @@
-"""``python -m course.quiz lint``: check the banks and how the notebooks use them.
+"""Check the banks and how the notebooks use them (``course lint`` runs it).
 
 Bank checks (:func:`lint_banks`): YAML errors, duplicate ids, answers not among the
 options, options without feedback, questions without explanation, unknown types or fields,
@@ -13,10 +13,9 @@ that exists with string literals (calls are read by :mod:`course.quiz.calls`).
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
-from course.quiz.bank import BANKS_DIR, Bank, Problem, check_bank_file, load_bank, module_names
+from course.quiz.bank import BANKS_DIR, Bank, Problem, check_bank_file
 from course.quiz.calls import calls_in_notebook
 from course.quiz.quality import quality_problems
 
@@ -83,46 +82,3 @@ def run(banks_dir: Path = BANKS_DIR, solutions_dir: Path | None = None) -> list[
     if solutions_dir is not None:
         problems += lint_usage(banks, solutions_dir)
     return problems
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Command line: print problems and return 1, or a summary and 0."""
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m course.quiz",
-                                     description="Check the quiz banks.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    lint = sub.add_parser("lint", help="check banks and their use in solutions/")
-    lint.add_argument("--banks", type=Path, default=BANKS_DIR, help="folder of bank files")
-    lint.add_argument("--solutions", type=Path, default=None,
-                      help="folder of source notebooks (default: the checkout's solutions/)")
-    lint.add_argument("--no-usage", action="store_true",
-                      help="check the bank files only, not the notebooks")
-    args = parser.parse_args(argv)
-
-    solutions = args.solutions
-    if solutions is None and not args.no_usage:
-        from course.paths import repo_root
-
-        root = repo_root()
-        solutions = root / "solutions" if root is not None else None
-        if solutions is None:
-            print("note: not in a checkout, so notebook usage is not checked")
-    if args.no_usage:
-        solutions = None
-    problems = run(args.banks, solutions)
-    if problems:
-        for problem in problems:
-            print(problem)
-        print(f"\n{len(problems)} problem(s) found.", file=sys.stderr)
-        return 1
-    banks = [load_bank(module, args.banks) for module in module_names(args.banks)]
-    counts: dict[str, int] = {}
-    for bank in banks:
-        for q in bank.questions.values():
-            counts[q.type] = counts.get(q.type, 0) + 1
-    total = sum(counts.values())
-    kinds = ", ".join(f"{n} {t}" for t, n in sorted(counts.items()))
-    print(f"OK: {len(banks)} bank(s), {total} question(s) ({kinds}); "
-          f"usage {'checked' if solutions is not None else 'not checked'}.")
-    return 0
