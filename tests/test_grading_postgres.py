@@ -152,6 +152,9 @@ def test_an_unreachable_server_is_named_without_its_password(template: Path) -> 
                 in done.stderr), done.stderr
         assert "s3cret-pw" not in done.stdout + done.stderr
         assert "Traceback" not in done.stderr
+        # formgrader would read the course's SQLite file: say so rather than let it fall back
+        assert (f"but formgrader and plain nbgrader read sqlite:///{template / 'gradebook.db'}"
+                in done.stderr), done.stderr
     assert not (template / "gradebook.db").exists()
 
 
