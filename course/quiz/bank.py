@@ -228,7 +228,7 @@ def validate_bank(data: Any, path: Path) -> tuple[Bank | None, list[Problem]]:
     default_after = data.get("show_answer_after", DEFAULT_SHOW_ANSWER_AFTER)
     if not isinstance(default_after, int) or isinstance(default_after, bool):
         default_after = DEFAULT_SHOW_ANSWER_AFTER  # already reported by the schema
-    raw_questions = data.get("questions") if isinstance(data.get("questions"), list) else []
+    raw_questions: list[Any] = data["questions"] if isinstance(data.get("questions"), list) else []
     questions: dict[str, Question] = {}
     seen: set[str] = set()
     for index, raw in enumerate(raw_questions):
@@ -244,7 +244,7 @@ def validate_bank(data: Any, path: Path) -> tuple[Bank | None, list[Problem]]:
         problems.extend(Problem(source, qid or f"question #{index + 1}", m) for m in found)
         if not found and qid is not None and qid not in questions:
             questions[qid] = _question(raw, path.stem, default_after)
-    title = data.get("title") if isinstance(data.get("title"), str) else path.stem
+    title: str = data["title"] if isinstance(data.get("title"), str) else path.stem
     return Bank(module=path.stem, title=title, path=path, questions=questions), problems
 
 
