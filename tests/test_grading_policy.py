@@ -252,6 +252,21 @@ def test_the_checker_catches_an_answer_column(tmp_path: Path) -> None:
     assert dataset_leaks(tmp_path / "clean", [reference]) == []
 
 
+def test_the_checker_would_catch_the_old_overlap_map() -> None:
+    # Module 04's overlap exercise as main shipped it: skill -> owner, answered by skills.csv.
+    # (The exercise now asks about situations the data cannot answer.)
+    old_answer = {
+        "integration of models into products": "shared",
+        "evaluation, including latency and cost": "shared",
+        "observability of models in production": "shared",
+        "model selection when it matters": "ML engineer",
+        "fine-tuning and custom architectures": "ML engineer",
+        "drift, retraining and production reliability": "ML engineer",
+    }
+    assert dataset_leaks(ROOT / "datasets", [old_answer]) == [
+        "skills.csv: skill -> owner reproduces a graded answer"]
+
+
 def test_the_checker_catches_an_answer_table_in_code(tmp_path: Path) -> None:
     reference = {"a": "x", "b": "y", "c": "x", "d": "y"}
     (tmp_path / "pkg").mkdir()
