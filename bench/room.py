@@ -187,40 +187,45 @@ async def _watch(server: Any, out: Outcome) -> None:
                 await asyncio.sleep(0.5)
 
 
-def measure_one(shape: str, workers: int, learners: int, answers: int,
+def measure_one(shape: str, workers: int, backend: str, learners: int, answers: int,
                 seed: int) -> Outcome:
-    """One run on a fresh server and database."""
+    """One run on a fresh server and database (``sqlite`` file or a throw-away
+    ``postgresql`` server started for the run, see ``tests/pgserver.py``)."""
     roomserver = _roomserver()
     with tempfile.TemporaryDirectory(prefix="course-room-bench-") as scratch:
-        server = roomserver.sqlite_server(Path(scratch), k=5, workers=workers)
-        server.start()
-        try:
+        with roomserver.room_server(backend, Path(scratch), k=5, workers=workers) as server:
             before = server_cpu_seconds(server.process.pid)
             outcome = asyncio.run(_load(server, shape, learners, answers, seed))
             if not outcome.downtime:  # a restarted server's CPU clock starts again
                 outcome.server_cpu = server_cpu_seconds(server.process.pid) - before
             return outcome
-        finally:
-            server.stop()
 
 
-CASES = (("paced", 1), ("paced", 2), ("burst", 1), ("burst", 2), ("crash", 1))
+Case = tuple[str, int, str]
+CASES: tuple[Case, ...] = (
+    ("paced", 1, "sqlite"), ("paced", 2, "sqlite"), ("burst", 1, "sqlite"),
+    ("burst", 2, "sqlite"), ("crash", 1, "sqlite"), ("paced", 1, "postgresql"),
+    ("burst", 2, "postgresql"),
+)
+QUICK_CASES: tuple[Case, ...] = (("paced", 1, "sqlite"), ("burst", 1, "sqlite"),
+                                 ("crash", 1, "sqlite"))
 
 
 def run(quick: bool, runs: int, log: Any = print) -> Table:
     """Every case ``runs`` times (cases alternate within a run); the table of medians."""
     size = QUICK if quick else FULL
-    cases = (("paced", 1), ("burst", 1), ("crash", 1)) if quick else CASES
-    results: dict[tuple[str, int], list[Outcome]] = {case: [] for case in cases}
+    cases = QUICK_CASES if quick else CASES
+    results: dict[Case, list[Outcome]] = {case: [] for case in cases}
     for number in range(runs):
-        for shape, workers in cases:
-            log(f"  room: {shape}, {workers} process(es), run {number + 1}/{runs}")
-            results[(shape, workers)].append(
-                measure_one(shape, workers, size["learners"], size["answers"], seed=number))
+        for shape, workers, backend in cases:
+            log(f"  room: {shape}, {workers} process(es), {backend}, run {number + 1}/{runs}")
+            results[(shape, workers, backend)].append(
+                measure_one(shape, workers, backend, size["learners"], size["answers"],
+                            seed=number))
     return table(results, size, runs, quick)
 
 
-def table(results: dict[tuple[str, int], list[Outcome]], size: dict[str, int], runs: int,
+def table(results: dict[Case, list[Outcome]], size: dict[str, int], runs: int,
           quick: bool) -> Table:
     expected = size["learners"] * size["answers"]
     out = Table(
@@ -230,25 +235,29 @@ def table(results: dict[tuple[str, int], list[Outcome]], size: dict[str, int], r
          "retries", "stored exactly once", "runs"],
         how=(f"{size['learners']} simulated learners post {size['answers']} answer events each "
              "(asyncio + httpx in the benchmark process, one keep-alive connection per "
-             "learner) to `course room serve` on 127.0.0.1 with a fresh SQLite file per run; "
+             "learner) to `course room serve` on 127.0.0.1 with a fresh SQLite file per run (or "
+             "a PostgreSQL 15 server started for the run: initdb in a temp folder, default "
+             "settings); "
              f"paced: each question answered by everyone at a random moment of a {WINDOW:g} s "
              "window; burst: everyone posts at the same instant, question after question; "
              "crash: paced, server SIGKILLed once half the answers are acknowledged and "
              "restarted, learners retrying with the same idempotency key (backoff "
              f"{RETRY_START:g}–{RETRY_MAX:g} s). Latency: request to response of the post that "
              "succeeded, client side; answers/s: all answers ÷ wall time of the run; server CPU: "
-             "user + system seconds of the server process and its workers (psutil) during the "
+             "user + system seconds of the room server process and its workers (psutil; "
+             "PostgreSQL's own processes not included) during the "
              "run ÷ answers, the load-independent cost of one answer; during every run one "
              "instructor dashboard is connected to the live-update stream (a summary of the "
              "whole room every 0.5 s while answers arrive), as in a real session; "
              "medians over runs. Exactly once: keys read back from the server = keys sent, no "
              "duplicates, no loss."),
     )
-    for (shape, workers), outcomes in results.items():
+    for (shape, workers, backend), outcomes in results.items():
         ok = all(o.stored == expected and o.distinct == expected and len(o.keys) == expected
                  for o in outcomes)
         stored = f"{median([o.stored for o in outcomes]):.0f}/{expected}"
-        out.add(shape, "1 process" if workers == 1 else f"{workers} workers",
+        process = "1 process" if workers == 1 else f"{workers} workers"
+        out.add(shape, f"{process}, {'SQLite' if backend == 'sqlite' else 'PostgreSQL'}",
                 median([expected / o.seconds for o in outcomes]),
                 median([o.percentile(50) * 1000 for o in outcomes]),
                 median([o.percentile(99) * 1000 for o in outcomes]),
