@@ -211,10 +211,12 @@ QUICK_CASES: tuple[Case, ...] = (("paced", 1, "sqlite"), ("burst", 1, "sqlite"),
                                  ("crash", 1, "sqlite"))
 
 
-def run(quick: bool, runs: int, log: Any = print) -> Table:
-    """Every case ``runs`` times (cases alternate within a run); the table of medians."""
-    size = QUICK if quick else FULL
-    cases = QUICK_CASES if quick else CASES
+def run(quick: bool, runs: int, log: Any = print, size: dict[str, int] | None = None,
+        cases: tuple[Case, ...] | None = None) -> Table:
+    """Every case ``runs`` times (cases alternate within a run); the table of medians.
+    ``size`` (learners, answers) and ``cases`` override the mode's defaults."""
+    size = size or (QUICK if quick else FULL)
+    cases = cases or (QUICK_CASES if quick else CASES)
     results: dict[Case, list[Outcome]] = {case: [] for case in cases}
     for number in range(runs):
         for shape, workers, backend in cases:
@@ -229,8 +231,8 @@ def table(results: dict[Case, list[Outcome]], size: dict[str, int], runs: int,
           quick: bool) -> Table:
     expected = size["learners"] * size["answers"]
     out = Table(
-        "Live room: 200 learners × 20 answers" if not quick else
-        f"Live room: {size['learners']} learners × {size['answers']} answers (quick)",
+        f"Live room: {size['learners']} learners × {size['answers']} answers"
+        + (" (quick)" if quick else ""),
         ["load", "server", "answers/s", "p50 ms", "p99 ms", "max ms", "server CPU ms/answer",
          "retries", "stored exactly once", "runs"],
         how=(f"{size['learners']} simulated learners post {size['answers']} answer events each "

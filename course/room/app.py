@@ -15,6 +15,7 @@ import io
 import json
 import os
 import secrets
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -23,14 +24,15 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingRes
 from starlette.concurrency import run_in_threadpool
 
 from course.room import questions, schema, stats
-from course.room.limits import BodySizeLimit, RateLimiter
+from course.room.limits import BodySizeLimit, Guard, RateLimiter
 from course.room.store import Store
 
 DEFAULT_K = 5
 POLL_WAIT_MAX = 20.0
-STREAM_EVERY = 0.5
+STREAM_EVERY = 1.0
 HEARTBEAT_EVERY = 15.0
 DASHBOARD = Path(__file__).with_name("dashboard.html")
+PER_ADDRESS_RATE, PER_ADDRESS_BURST = 1000, 3000  # a whole class may share one hub address
 
 
 class HTTPError(Exception):
@@ -50,20 +52,13 @@ def create_app(db_url: str, k: int = DEFAULT_K) -> FastAPI:
     app = FastAPI(title="course room", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.store = store
     app.state.k = k
+    app.state.seen = EventCache(store)
     per_learner = RateLimiter(rate=10, burst=40)
-    per_address = RateLimiter(rate=1000, burst=3000)
     misses = RateLimiter(rate=2, burst=60)
 
     @app.exception_handler(HTTPError)
     async def _http_error(_request: Request, exc: HTTPError) -> JSONResponse:
         return JSONResponse({"detail": exc.detail}, status_code=exc.status)
-
-    @app.middleware("http")
-    async def _per_address(request: Request, call_next: Any) -> Response:
-        address = request.client.host if request.client else "?"
-        if not per_address.allow(address):
-            return JSONResponse({"detail": "too many requests from this address"}, 429)
-        return await call_next(request)
 
     def address_of(request: Request) -> str:
         return request.client.host if request.client else "?"
@@ -133,7 +128,7 @@ def create_app(db_url: str, k: int = DEFAULT_K) -> FastAPI:
     @app.post("/api/rooms/{code}/events", status_code=201)
     async def post_event(request: Request, code: str) -> Response:
         event = await json_body(request, "event")
-        found = schema.problems(event)
+        found = [] if schema.conforms(event) else schema.problems(event)
         if found:
             raise HTTPError(422, "event does not match the answer-event schema: "
                                  + "; ".join(found))
@@ -177,6 +172,7 @@ def create_app(db_url: str, k: int = DEFAULT_K) -> FastAPI:
         instructor(request)
         room = await room_of(request, code)
         rows = await run_in_threadpool(store.delete_room, room["code"])
+        app.state.seen.forget(room["code"])
         return {"deleted": room["code"], "rows": rows}
 
     @app.get("/room/{code}", response_class=HTMLResponse)
@@ -191,7 +187,7 @@ def create_app(db_url: str, k: int = DEFAULT_K) -> FastAPI:
     async def summary(request: Request, code: str) -> dict[str, Any]:
         instructor(request)
         room = await room_of(request, code)
-        return await run_in_threadpool(_summary, store, room, app.state.k)
+        return await run_in_threadpool(_summary, app.state.seen, room, app.state.k)
 
     @app.get("/api/rooms/{code}/stream")
     async def stream(request: Request, code: str) -> StreamingResponse:
@@ -206,7 +202,8 @@ def create_app(db_url: str, k: int = DEFAULT_K) -> FastAPI:
                 if now != marker:
                     marker = now
                     quiet = 0.0
-                    data = await run_in_threadpool(_summary, store, room, app.state.k)
+                    data = await run_in_threadpool(_summary, app.state.seen, room,
+                                                   app.state.k)
                     yield f"event: summary\ndata: {json.dumps(data)}\n\n"
                 elif quiet >= HEARTBEAT_EVERY:
                     quiet = 0.0
@@ -419,10 +416,31 @@ def _question_info(store: Store, code: str,
     return info
 
 
-def _summary(store: Store, room: dict[str, Any], k: int) -> dict[str, Any]:
+class EventCache:
+    """Each room's events as read so far: a live update reads only the new rows (events
+    are never changed, only added, or deleted with their room)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._rooms: dict[str, list[dict[str, Any]]] = {}
+        self._lock = threading.Lock()
+
+    def events(self, code: str) -> list[dict[str, Any]]:
+        with self._lock:
+            known = self._rooms.setdefault(code, [])
+            known.extend(self.store.events_after(code, known[-1]["id"] if known else 0))
+            return list(known)
+
+    def forget(self, code: str) -> None:
+        with self._lock:
+            self._rooms.pop(code, None)
+
+
+def _summary(seen: EventCache, room: dict[str, Any], k: int) -> dict[str, Any]:
     """The dashboard's data: joined count, current poll, and per question the spread."""
     code = room["code"]
-    events = store.events(code)
+    store = seen.store
+    events = seen.events(code)
     joined, total = store.counts(code)
     poll = store.current_poll(code)
     firsts = stats.first_attempts(events)
@@ -471,9 +489,11 @@ def _csv(filename: str, rows: list[dict[str, Any]], columns: list[str]) -> Respo
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-def wrap(app: FastAPI) -> BodySizeLimit:
-    """The app behind the body-size limit (what uvicorn serves)."""
-    return BodySizeLimit(app)
+def wrap(app: FastAPI) -> Guard:
+    """The app behind the per-address rate limit and the body-size limit (what uvicorn
+    serves)."""
+    limiter = RateLimiter(rate=PER_ADDRESS_RATE, burst=PER_ADDRESS_BURST)
+    return Guard(BodySizeLimit(app), limiter)
 
 
 def mounted(app: FastAPI, prefix: str) -> FastAPI:
@@ -487,7 +507,7 @@ def mounted(app: FastAPI, prefix: str) -> FastAPI:
     return outer
 
 
-def app_from_env() -> BodySizeLimit:
+def app_from_env() -> Guard:
     """Factory for ``uvicorn --factory`` workers: ``COURSE_ROOM_DB``, ``COURSE_ROOM_K`` and
     ``COURSE_ROOM_PREFIX``."""
     app = create_app(os.environ["COURSE_ROOM_DB"], int(os.environ.get("COURSE_ROOM_K",

@@ -10,6 +10,7 @@ from typing import Any
 
 SCHEMA_PATH = Path(__file__).with_name("answer-event.schema.json")
 FIELDS = ("key", "pseudonym", "module", "question_id", "answer", "correct", "attempt", "time")
+_FIELD_SET = frozenset(FIELDS)
 
 
 @cache
@@ -23,6 +24,41 @@ def _validator() -> Any:
     import jsonschema
 
     return jsonschema.Draft202012Validator(schema())
+
+
+@cache
+def _patterns() -> dict[str, Any]:
+    import re
+
+    props = schema()["properties"]
+    return {name: re.compile(props[name]["pattern"])
+            for name in ("key", "pseudonym", "module", "question_id", "time")}
+
+
+def _short_text(value: Any, limit: int = 80) -> bool:
+    return isinstance(value, str) and len(value) <= limit
+
+
+def conforms(event: Any) -> bool:
+    """A fast check that ``event`` matches the schema (answers every valid event True;
+    anything it is unsure of goes to :func:`problems`, which gives the reasons).
+    ``tests/test_room_schema.py`` checks the two agree."""
+    if type(event) is not dict or event.keys() != _FIELD_SET:
+        return False
+    patterns = _patterns()
+    for name in ("key", "pseudonym", "module", "question_id", "time"):
+        value = event[name]
+        if type(value) is not str or not patterns[name].search(value):
+            return False
+    answer = event["answer"]
+    answer_ok = (answer is None or _short_text(answer)
+                 or (type(answer) in (int, float) and answer == answer
+                     and abs(answer) != float("inf"))
+                 or (type(answer) is list and len(answer) <= 20
+                     and all(_short_text(a) for a in answer)))
+    attempt = event["attempt"]
+    return (answer_ok and type(event["correct"]) is bool and type(attempt) is int
+            and 1 <= attempt <= 1000)
 
 
 def problems(event: Any) -> list[str]:

@@ -199,6 +199,14 @@ class Store:
                                 .order_by(events.c.id)).mappings().all()
         return [{**row, "answer": json.loads(row["answer"])} for row in rows]
 
+    def events_after(self, code: str, last_id: int) -> list[dict[str, Any]]:
+        """The room's events with an id above ``last_id``, oldest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(events).where(events.c.room == code,
+                                                        events.c.id > last_id)
+                                .order_by(events.c.id)).mappings().all()
+        return [{**row, "answer": json.loads(row["answer"])} for row in rows]
+
     def counts(self, code: str) -> tuple[int, int]:
         """(members, events) of the room: a cheap change marker for live updates."""
         with self.engine.connect() as conn:
