@@ -45,6 +45,7 @@ class Outcome:
     grades: dict[str, dict[Key, tuple[float | None, float]]] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     writer_seconds: float = float("nan")
+    check_seconds: float = float("nan")
     submission_bytes: int = 0
     result_bytes: int = 0
 
@@ -132,6 +133,38 @@ def writer_seconds(course: Path) -> float:
     return statistics.median(times) if times else float("nan")
 
 
+def check_seconds(course: Path) -> float:
+    """Median seconds to decide one submission is unchanged: hash its files, compare (in-process;
+    the per-submission part of a re-run, without the fixed start-up)."""
+    import statistics
+
+    from course.grading.cache import folder_digest, job_hash
+    from course.grading.execute import RunLimits
+
+    times = []
+    for folder in sorted(p for p in (course / "submitted").glob("*/*") if p.is_dir()):
+        start = time.perf_counter()
+        _ = job_hash("bundle", folder_digest(folder), RunLimits(), True, "version") == "x"
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) if times else float("nan")
+
+
+def idle_seconds_per_submission(path: Path = ROOT / "bench" / "CLASS.md") -> tuple[float, str]:
+    """Seconds per submission per worker from the class-scale run on an idle machine
+    (``--jobs 2`` wall time × 2 ÷ submissions), if ``bench/CLASS.md`` has it."""
+    import re
+
+    if not path.is_file():
+        return float("nan"), ""
+    text = path.read_text(encoding="utf-8")
+    row = re.search(r"^\| course autograde --jobs 2 \| ([\d,.]+) \|", text, re.M)
+    count = re.search(r"= (\d+) submissions", text)
+    if not row or not count:
+        return float("nan"), ""
+    wall = float(row.group(1).replace(",", ""))
+    return wall * 2 / int(count.group(1)), f"{path.name}: {int(count.group(1))} submissions"
+
+
 def _bytes(course: Path, folder: str) -> int:
     """Median bytes per submission folder under ``folder`` (what travels to or from a worker)."""
     import statistics
@@ -188,6 +221,7 @@ def measure(modules: Sequence[str], students: int, changed: int, quick: bool,
             if not quick:
                 timed(NOTHING, two, "--cluster", cluster.address)
         outcome.writer_seconds = writer_seconds(local)
+        outcome.check_seconds = check_seconds(local)
     return outcome
 
 
@@ -201,37 +235,45 @@ def extrapolation(outcome: Outcome) -> list[str]:
     local = _row_seconds(outcome, LOCAL)
     per = local / n
     overhead = (_row_seconds(outcome, DASK1) - local) / n
-    writer = outcome.writer_seconds
-    nothing = _row_seconds(outcome, NOTHING)
-    check = nothing / n
-    dask_per = per + max(0.0, overhead) if overhead == overhead else per
+    extra = max(0.0, overhead) if overhead == overhead else 0.0
+    writer, check = outcome.writer_seconds, outcome.check_seconds
+    fixed = _row_seconds(outcome, NOTHING)
+    idle, idle_source = idle_seconds_per_submission()
     lines = [
-        f"Paper extrapolation to {TARGET:,} submissions (not measured; every input is a figure "
-        "of this run):",
-        f"- g = {per:.2f} s: grading one submission on one worker (`--jobs 1` wall time / "
-        f"{n}); assumed the same on every worker, i.e. one core per worker, no contention, "
-        "the same assignment mix as here.",
-        f"- o = {overhead:+.2f} s: what Dask adds per submission (1-worker cluster minus "
-        "`--jobs 1`, over the submissions; under load this is within the noise, a negative "
-        "value counts as 0).",
-        f"- w = {writer * 1000:.0f} ms: the single writer recording one submission in the "
-        "SQLite gradebook (median, replayed); the writer works while workers grade, so it "
-        "bounds the rate only when N·w > g + o.",
-        f"- r = {check * 1000:.0f} ms: checking one unchanged submission on a re-run "
-        f"(the nothing-changed re-run / {n}; includes connecting, so an upper bound).",
-        "- the scheduler, the network and the workers' disks are assumed not to be the "
-        f"bottleneck (each task moves about {outcome.submission_bytes / 1000:.0f} KB in and "
-        f"{outcome.result_bytes / 1000:.0f} KB out here).",
+        f"Paper extrapolation to {TARGET:,} submissions (not measured; inputs are this run's "
+        "figures unless named):",
+        f"assumption g = {per:.1f} s: grading one submission on one worker (`--jobs 1` wall "
+        f"time ÷ {n}, under this run's load); the same on every worker (one core each, no "
+        "contention) and the same assignment mix as here"
+        + (f"; on an idle machine g = {idle:.1f} s ({idle_source}, `--jobs 2` wall × 2 ÷ "
+           "submissions)" if idle == idle else ""),
+        f"assumption o = {overhead:+.1f} s: what Dask adds per submission (1-worker cluster − "
+        "`--jobs 1`, ÷ submissions; measured under load, where the scheduler, worker and "
+        "client processes compete with the kernel for the 2 cores; a negative value counts as "
+        "0)",
+        f"assumption w = {writer * 1000:.0f} ms: the single writer recording one submission in "
+        "the SQLite gradebook (median, replayed); it writes while workers grade, so it bounds "
+        f"the rate only when N > (g + o) / w",
+        f"assumption r = {check * 1000:.1f} ms: deciding one submission is unchanged (hash its "
+        f"files; in-process median) plus C = {fixed:.0f} s fixed per re-run (the nothing-changed "
+        f"re-run of {n}: start-up, references, connecting; an upper bound); the log line, "
+        "progress line and reuse mark of each reused submission are not in r",
+        "assumption: the scheduler, network and disks are not the bottleneck (each task moves "
+        f"about {outcome.submission_bytes / 1000:.0f} KB in and "
+        f"{outcome.result_bytes / 1000:.0f} KB out here); results are written as they come",
     ]
-    for workers in (2, 10, 50, 100):
-        grade = TARGET * dask_per / workers
-        bound = TARGET * writer if writer == writer else 0.0
-        total = max(grade, bound)
-        limit = "writer-bound" if bound > grade else "worker-bound"
-        lines.append(f"- N = {workers}: about {total / 60:.0f} min for a full grading "
-                     f"({limit}: max({TARGET:,}·(g+o)/N, {TARGET:,}·w)); a re-run with 10 "
-                     f"changed: about {(TARGET * check + 10 * dask_per / min(workers, 10)) / 60:.1f} "
-                     f"min ({TARGET:,}·r + 10·(g+o)/min(N, 10)).")
+    choices = [("this run", per)] + ([("idle", idle)] if idle == idle else [])
+    for workers in (10, 50, 100, 200):
+        parts = []
+        for label, g in choices:
+            grade = TARGET * (g + extra) / workers
+            bound = TARGET * writer
+            parts.append(f"{max(grade, bound) / 60:.0f} min with g {label}"
+                         + (" (writer-bound)" if bound > grade else ""))
+        rerun = fixed + TARGET * check + 10 * (per + extra) / min(workers, 10)
+        lines.append(f"N = {workers} workers: a full grading takes about {', '.join(parts)} "
+                     f"[max({TARGET:,}·(g+o)/N, {TARGET:,}·w)]; a re-run with 10 changed about "
+                     f"{rerun / 60:.1f} min [C + {TARGET:,}·r + 10·(g+o)/min(N, 10)]")
     return lines
 
 
@@ -273,6 +315,11 @@ def table(outcome: Outcome, quick: bool) -> Table:
     out.notes.append(f"single writer, one submission recorded in the SQLite gradebook "
                      f"(median, replayed): {outcome.writer_seconds * 1000:.0f} ms")
     out.notes += [f"failure: {f}" for f in outcome.failures]
+    if outcome.submissions < 330 and not quick:
+        minutes = 330 * base / outcome.submissions / 60
+        out.notes.append(f"a 330-submission class was not measured here: at this run's pace "
+                         f"`--jobs 1` alone would take about {minutes:.0f} min; the class size "
+                         "is `--cluster-students`")
     if not quick:
         out.notes += extrapolation(outcome)
     return out
