@@ -184,14 +184,25 @@ def test_a_stale_cache_entry_is_refetched(solved):
     assert cache.get(key) is None and cache.hit_rate == 0.0
 
 
-def test_the_gate_holds_the_bad_release_and_ships_the_good_one(solved):
+def test_the_gate_holds_the_bad_release_and_the_bundled_canary_and_ships_the_good_one(solved):
     ns = solved["06-evaluation-lab"].namespace
     labs = ns["labs"]
     with pytest.raises(AssertionError, match="quality"):
-        ns["check_release"](labs.release_logs("bad", n=1000, seed=3), "ticket-router-v1",
+        ns["check_release"](labs.release_logs("bad", n=4000, seed=3), "ticket-router-v1",
                             "ticket-router-v2")
-    assert ns["check_release"](labs.release_logs("good", n=1000, seed=3), "ticket-router-v1",
+    assert ns["check_release"](labs.release_logs("good", n=4000, seed=3), "ticket-router-v1",
                                "ticket-router-v2") is None
+    # the bundled canary: too small to judge, and 3 points more errors (timeouts counted)
+    with pytest.raises(AssertionError, match="sample") as held:
+        ns["check_release"](ns["logs"], "ranker-v1", "ranker-v2")
+    assert "error" in str(held.value) and "quality" not in str(held.value)
+    tail = ns["latency_quantiles"](ns["logs"])
+    assert tail.loc["ranker-v2", "p99_ms"] == 5000.0, "the timeouts are in the tail"
+    # a small canary of the good candidate is held for its sample only
+    with pytest.raises(AssertionError, match="sample") as small:
+        ns["check_release"](labs.release_logs("good", n=1000, seed=3), "ticket-router-v1",
+                            "ticket-router-v2")
+    assert ";" not in str(small.value)
 
 
 def test_drift_and_triage_on_the_incident_scenarios(solved):
