@@ -3,7 +3,7 @@
 ``quiz.show_progress()`` for the progress page.
 
 Banks live in ``course/quiz/banks/<module>.yaml`` (format: ``course/quiz/FORMAT.md``,
-schema: ``course/quiz/bank.schema.json``); ``python -m course.quiz lint`` checks them and
+schema: ``course/quiz/bank.schema.json``); ``course lint`` checks them and
 how the notebooks use them. Attempts go to a :class:`course.progress.Store` (the learner's
 progress file unless another store is given). ipywidgets, pandas and Altair are imported
 only when a quiz or the progress page is shown.

@@ -3,7 +3,7 @@
 A test-wise learner who has not read the lesson still scores well when the right option is
 the longest one, when a hint or another option's feedback repeats the answer, or when two
 options say the same thing. :func:`quality_problems` finds those cues in valid banks; the
-lint (``python -m course.quiz lint``) reports them next to the format problems.
+lint (``course lint``) reports them next to the format problems.
 
 Rules (thresholds are module constants, justified where they are defined):
 
