@@ -5,7 +5,10 @@ perfect, empty and partial work, plus one student per failure the grader must su
 (duplicated/split/deleted/edited cells, infinite loops, a loop that ignores SIGINT, kernel
 death, a memory hog, huge output, invalid JSON, renamed/missing/extra notebooks, a wrong
 kernelspec, hidden tracebacks, always-equal objects, and a snoop that tries to read other
-people's files). Expected scores go to ``<course>/expected-<assignment>.json``.
+people's files). On the fixture, also one student per rebinding attack (``ATTACKS``: a
+plausible wrong answer plus a rebound self-check, builtin, ``math.isclose`` or
+``DataFrame.equals``, or a shadowing global) and a negative control with innocent globals.
+Expected scores go to ``<course>/expected-<assignment>.json``.
 
     python scripts/make_synthetic_class.py COURSE_DIR --fixture   # a self-contained test course
     python scripts/make_synthetic_class.py COPY_OF_REPO --assignment 01-identity-shift \
@@ -23,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -34,14 +38,82 @@ HONEST = ("perfect", "partial", "empty")
 KINDS = ("perfect", "empty", "partial", "duplicate-cell", "split-cell", "deleted-cell",
          "edited-tests", "infinite-loop", "ignores-sigint", "kernel-death", "memory-hog",
          "huge-output", "invalid-json", "renamed", "missing", "extra-files", "wrong-kernel",
-         "hide-traceback", "always-equal", "snoop")
+         "hide-traceback", "always-equal", "snoop", "rebind-checks", "rebind-isinstance",
+         "rebind-isclose", "rebind-equals", "shadow-len", "shadow-abs", "shadow-all",
+         "shadow-isinstance", "clean-names")
 STATUS = {"perfect": "ok", "empty": "ok", "partial": "ok", "duplicate-cell": "repaired",
           "split-cell": "repaired", "deleted-cell": "repaired", "edited-tests": "repaired",
           "infinite-loop": "timeout", "ignores-sigint": "killed", "kernel-death": "kernel-died",
           "memory-hog": "memory", "huge-output": "repaired", "invalid-json": "invalid",
           "renamed": "repaired", "missing": "missing", "extra-files": "repaired",
           "wrong-kernel": "repaired", "hide-traceback": "tampered", "always-equal": "tampered",
-          "snoop": "ok"}
+          "snoop": "ok", "rebind-checks": "ok", "rebind-isinstance": "tampered",
+          "rebind-isclose": "tampered", "rebind-equals": "tampered", "shadow-len": "tampered",
+          "shadow-abs": "tampered", "shadow-all": "tampered", "shadow-isinstance": "tampered",
+          "clean-names": "ok"}
+
+
+@dataclass(frozen=True)
+class Attack:
+    """A plausible wrong answer plus a rebinding that would pass it if nobody noticed."""
+
+    cell: str  # the fixture's answer cell it replaces
+    code: str
+    lost: tuple[str, ...]  # the test cells that score 0
+
+
+_SHORTCUT_MEAN = ("def mean(values):\n    if not values:\n        return math.nan\n"
+                  "    if len(values) == 1:\n        return values[0]  # an int stays an int\n"
+                  "    return sum(values) / len(values)")
+# Rebinding in a module is checked before every later test cell, so it costs them all;
+# a shadowing global costs the test cells that use that name (every cell uses isinstance:
+# the grader's strict comparison calls it).
+ATTACKS = {
+    # After issue 13 no hidden test calls a self-check: this earns what the wrong answer earns.
+    "rebind-checks": Attack(
+        "words-answer", "import fixture_checks\n"
+        "fixture_checks.check_words = lambda *args, **kwargs: None\n"
+        "with open('data.txt') as handle:\n    words = len(handle.read().split())",
+        ("words-tests",)),
+    "rebind-isinstance": Attack(
+        "mean-answer", "import builtins\n_real_isinstance = isinstance\n"
+        "builtins.isinstance = lambda obj, kind: ((kind is float and type(obj) is int)\n"
+        "                                         or _real_isinstance(obj, kind))\n\n"
+        + _SHORTCUT_MEAN, ("mean-tests", "words-tests")),
+    "rebind-isclose": Attack(
+        "mean-answer", "import math\nmath.isclose = lambda *args, **kwargs: True\n\n"
+        "def mean(values):\n    if not values:\n        return math.nan\n"
+        "    return round(sum(values) / len(values), 1)  # rounds too early",
+        ("mean-tests", "words-tests")),
+    "rebind-equals": Attack(
+        "mean-answer", "import pandas as pd\npd.DataFrame.equals = lambda self, other: True\n\n"
+        "def mean(values):\n    if not values:\n        return 0.0  # no values is not 0\n"
+        "    return sum(values) / len(values)", ("mean-tests", "words-tests")),
+    "shadow-len": Attack(
+        "words-answer", "len = lambda *args: 3\nwith open('data.txt') as handle:\n"
+        "    words = handle.read().split()[1:]  # skips the first word as if a header",
+        ("words-tests",)),
+    "shadow-abs": Attack(
+        "add-answer", "abs = lambda number: 0\n\ndef add(a, b):\n"
+        "    return round(a + b)  # drops the decimals", ("add-tests",)),
+    "shadow-all": Attack(
+        "words-answer", "all = lambda *args: True\nwith open('data.txt') as handle:\n"
+        "    words = handle.read().split(' ')  # the last word keeps its newline",
+        ("words-tests",)),
+    "shadow-isinstance": Attack(
+        "mean-answer", "isinstance = lambda *args: True\n\n" + _SHORTCUT_MEAN,
+        ("mean-tests", "words-tests")),
+}
+# The negative control: right answers next to globals with innocent names (a builtin's name
+# included, where no test uses it) must keep full marks.
+CLEAN_NAMES = {
+    "add-answer": "\ntotal = 0\nsum_ = add(total, 1)\n",
+    "mean-answer": "\n\ndef average(values):\n    return mean(values)\n\n"
+                   "from math import isclose\nimport math as m\ncount = len([1, 2, 3])\n",
+    "words-answer": "\nfrom builtins import len\nimport pandas as pd\nlength = len(words)\n"
+                    "max = 3  # a builtin's name, and no test calls max\n",
+}
+FIXTURE_ONLY = (*ATTACKS, "clean-names")
 
 CONFIG = '''"""nbgrader configuration of a synthetic course (made by make_synthetic_class.py)."""
 import os
@@ -70,7 +142,13 @@ def _nbg(cell, grade_id: str, *, grade: bool, solution: bool, locked: bool,
 
 
 def fixture_notebook() -> nbformat.NotebookNode:
-    """A small solutions-style notebook: 3 autograded exercises, 1 manual answer."""
+    """A small solutions-style notebook: 3 autograded exercises, 1 manual answer.
+
+    The hidden tests are self-contained and each guard of a plausible wrong answer rests on
+    one thing a learner could rebind (see :data:`ATTACKS`): ``abs`` (add), ``isinstance``,
+    ``math.isclose`` and ``pandas.DataFrame.equals`` (mean), ``len`` and ``all`` (words).
+    The visible check of exercise 3 calls a helper module, as ``course.checks`` does.
+    """
     answer = {"grade": False, "solution": True, "locked": False}
     test = {"grade": True, "solution": False, "locked": True}
     cells = [
@@ -81,21 +159,31 @@ def fixture_notebook() -> nbformat.NotebookNode:
                            "    ### END SOLUTION"), "add-answer", **answer),
         _nbg(new_code_cell("assert add(1, 2) == 3\n### BEGIN HIDDEN TESTS\n"
                            "assert add(-5, 5) == 0\nassert add(10, 20) == 30\n"
+                           "assert abs(add(0.1, 0.2) - 0.3) < 1e-9\n"
                            "### END HIDDEN TESTS"), "add-tests", points=2, **test),
-        new_markdown_cell("📝 **Exercise 2.** Write `mean(values)`."),
+        new_markdown_cell("📝 **Exercise 2.** Write `mean(values)`; the mean of no values "
+                          "is `math.nan`."),
         _nbg(new_code_cell("def mean(values):\n    ### BEGIN SOLUTION\n"
+                           "    if not values:\n        return math.nan\n"
                            "    return sum(values) / len(values)\n    ### END SOLUTION"),
              "mean-answer", **answer),
         _nbg(new_code_cell("assert mean([1, 2, 3]) == 2\n### BEGIN HIDDEN TESTS\n"
-                           "assert type(mean([1])) is float\nassert mean([2, 4]) == 3.0\n"
+                           "import math\nimport pandas as pd\n"
+                           "assert isinstance(mean([1]), float)\nassert mean([2, 4]) == 3.0\n"
+                           "assert math.isclose(mean([0.1, 0.2, 0.4]), 0.7 / 3)\n"
+                           "means = pd.DataFrame({'mean': [mean([]), mean([1, 3])]})\n"
+                           "assert means.equals(pd.DataFrame({'mean': [math.nan, 2.0]}))\n"
                            "### END HIDDEN TESTS"), "mean-tests", points=3, **test),
-        new_markdown_cell("📝 **Exercise 3.** Count the words of `data.txt` into `words`."),
+        new_markdown_cell("📝 **Exercise 3.** Split the text of `data.txt` into a list of "
+                          "`words`."),
         _nbg(new_code_cell("### BEGIN SOLUTION\nwith open('data.txt') as handle:\n"
-                           "    words = len(handle.read().split())\n### END SOLUTION"),
+                           "    words = handle.read().split()\n### END SOLUTION"),
              "words-answer", **answer),
-        _nbg(new_code_cell("assert isinstance(words, int)\n### BEGIN HIDDEN TESTS\n"
-                           "assert words == 3\n### END HIDDEN TESTS"), "words-tests",
-             points=1, **test),
+        _nbg(new_code_cell("import fixture_checks\nfixture_checks.check_words(words)\n"
+                           "### BEGIN HIDDEN TESTS\nassert len(words) == 3\n"
+                           "assert all(word.isalpha() for word in words)\n"
+                           "assert words[-1].strip() == 'sat'\n"
+                           "### END HIDDEN TESTS"), "words-tests", points=1, **test),
         new_markdown_cell("📝 **Reflection.** What did you learn?"),
         _nbg(new_markdown_cell("### BEGIN SOLUTION\nA model answer.\n### END SOLUTION"),
              "reflection-manual", grade=True, solution=True, locked=False, points=2),
@@ -106,6 +194,19 @@ def fixture_notebook() -> nbformat.NotebookNode:
     return nb
 
 
+# The visible self-check of exercise 3, shipped next to the notebook like ``course.checks``:
+# it tests behaviour and never holds the answer.
+FIXTURE_CHECKS = '''"""Self-checks learners may call (the fixture's stand-in for course.checks)."""
+
+
+def check_words(words):
+    """A list of non-empty strings; says nothing about which words."""
+    assert isinstance(words, list), "words should be a list"
+    assert words and all(isinstance(word, str) and word for word in words), (
+        "words should hold non-empty strings")
+'''
+
+
 def write_fixture(course: Path, assignment: str = FIXTURE) -> None:
     """A fresh course folder with the fixture assignment (and its data file)."""
     folder = course / "solutions" / assignment
@@ -113,6 +214,7 @@ def write_fixture(course: Path, assignment: str = FIXTURE) -> None:
     (course / "nbgrader_config.py").write_text(CONFIG, encoding="utf-8")
     nbformat.write(fixture_notebook(), folder / f"{assignment}.ipynb")
     (folder / "data.txt").write_text("the cat sat\n", encoding="utf-8")
+    (folder / "fixture_checks.py").write_text(FIXTURE_CHECKS, encoding="utf-8")
 
 
 def release(course: Path, assignment: str, out: Path) -> None:
@@ -249,7 +351,7 @@ def make(kind: str, a: Assignment, name: str, course: Path, assignment: str,
     expected: float | None = a.total()
     if kind in ("perfect", "snoop", "duplicate-cell", "split-cell", "deleted-cell", "renamed",
                 "extra-files", "wrong-kernel", "huge-output", "infinite-loop",
-                "ignores-sigint", "kernel-death", "memory-hog"):
+                "ignores-sigint", "kernel-death", "memory-hog", *FIXTURE_ONLY):
         a.solve(nb, who=name)
     if kind == "empty":
         expected = 0.0
@@ -305,6 +407,13 @@ def make(kind: str, a: Assignment, name: str, course: Path, assignment: str,
         expected = 0.0
     elif kind == "snoop":
         nb.cells.insert(1, new_code_cell(snoop_code(course, assignment)))
+    elif kind in ATTACKS:
+        attack = ATTACKS[kind]
+        _cell(nb, attack.cell).source = attack.code
+        expected = a.score_without(set(), set(attack.lost))
+    elif kind == "clean-names":
+        for gid, extra in CLEAN_NAMES.items():
+            _cell(nb, gid).source += extra
     if kind == "invalid-json":
         text = nbformat.writes(nb)
         (folder / nb_name).write_text(text[: len(text) // 2], encoding="utf-8")
@@ -364,6 +473,11 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(kinds) - set(KINDS)
     if unknown:
         parser.error(f"unknown kinds: {', '.join(sorted(unknown))}")
+    if assignment != FIXTURE:  # attacks are written against the fixture's exercises
+        if args.kinds != "all" and set(kinds) & set(FIXTURE_ONLY):
+            parser.error(f"kinds {', '.join(sorted(set(kinds) & set(FIXTURE_ONLY)))} "
+                         f"need the fixture assignment {FIXTURE}")
+        kinds = [k for k in kinds if k not in FIXTURE_ONLY]
     expected = build(course, assignment, kinds, args.students)
     out = course / f"expected-{assignment}.json"
     out.write_text(json.dumps(expected, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -18,7 +18,8 @@ from course.grading.testing import course_cmd, grade_scores, nbgrader_cmd, run, 
 pytestmark = pytest.mark.slow
 
 ASSIGNMENT = "fixture-01"
-HIDDEN = ("add(-5, 5)", "add(10, 20)", "mean([2, 4])", "words == 3", "type(mean([1]))")
+HIDDEN = ("add(-5, 5)", "add(10, 20)", "mean([2, 4])", "len(words) == 3",
+          "isinstance(mean([1]), float)", "means.equals", "abs(add(0.1, 0.2)")
 # Students whose grades plain nbgrader must reproduce exactly (no cheating, no crash).
 PARITY = ("perfect", "empty", "partial", "edited-tests", "wrong-kernel", "extra-files")
 
@@ -59,6 +60,38 @@ def test_every_bad_case_has_a_reason(graded: dict) -> None:
         if graded["expected"][student]["status"] != "ok":
             assert line["reasons"], student
             assert student in graded["stdout"]
+
+
+# What each rebinding attack must be told: the test cells it cost and what was rebound.
+R, S = "rebound before test cell", "shadowed by a notebook global before test cell"
+REBOUND = {
+    "rebind-isinstance": [f"{R} mean-tests: builtins.isinstance",
+                          f"{R} words-tests: builtins.isinstance"],
+    "rebind-isclose": [f"{R} mean-tests: math.isclose", f"{R} words-tests: math.isclose"],
+    "rebind-equals": [f"{R} mean-tests: pandas.DataFrame.equals",
+                      f"{R} words-tests: pandas.DataFrame.equals"],
+    "shadow-len": [f"{S} words-tests: len"],
+    "shadow-abs": [f"{S} add-tests: abs"],
+    "shadow-all": [f"{S} words-tests: all"],
+    "shadow-isinstance": [f"{S} mean-tests: isinstance", f"{S} words-tests: isinstance"],
+}
+
+
+def test_each_rebinding_is_named_and_innocent_names_are_not(graded: dict) -> None:
+    for student, want in graded["expected"].items():
+        kind, line = want["kind"], graded["log"][student]
+        if kind in REBOUND:
+            assert line["reasons"] == REBOUND[kind], student
+        elif kind in ("rebind-checks", "clean-names", "perfect"):
+            assert line["reasons"] == [], student  # nothing a hidden test uses was touched
+    page = (graded["course"] / "autograded" / "s22-rebind-isinstance" / ASSIGNMENT /
+            f"{ASSIGNMENT}.ipynb")
+    cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c
+             for c in nbformat.read(page, 4).cells}
+    shown = [o.evalue for o in cells["mean-tests"].outputs if o.output_type == "error"]
+    assert f"this test cell scores 0: {R} mean-tests: builtins.isinstance" in shown
+    printed = json.dumps([c.outputs for c in cells.values() if c.cell_type == "code"])
+    assert "course-probe-" not in printed and "course-pass-" not in printed
 
 
 def test_student_code_cannot_reach_the_course(graded: dict) -> None:

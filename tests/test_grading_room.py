@@ -29,7 +29,7 @@ ASSIGNMENT = "fixture-01"
 COURSE_ID = "synthetic"
 WORK = (("perfect", 6.0), ("empty", 0.0), ("partial", 5.0), ("kernel-death", 5.0),
         ("always-equal", 0.0))
-HIDDEN = ("add(-5, 5)", "add(10, 20)", "mean([2, 4])", "words == 3")
+HIDDEN = ("add(-5, 5)", "add(10, 20)", "mean([2, 4])", "len(words) == 3")
 
 
 def _other_users_can_run_python() -> tuple[bool, str]:

@@ -24,7 +24,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.v4 import new_code_cell, new_output
 
-from course.grading import sandbox
+from course.grading import sandbox, tamper
 from course.grading.instrument import MARKER, instrument
 from course.grading.repair import SKIP
 
@@ -73,6 +73,7 @@ class _Client(NotebookClient):
         self.cap, self.used, self.capped = cap, {}, set()
         self.replies: dict[int, dict] = {}
         self.token: str | None = None
+        self.probe: str | None = None
         self.on_cell_executed = self._keep_reply
 
     def _keep_reply(self, cell: object, cell_index: int, execute_reply: dict) -> None:
@@ -80,7 +81,8 @@ class _Client(NotebookClient):
 
     def output(self, outs, msg, display_id, cell_index):  # type: ignore[no-untyped-def]
         content = msg.get("content", {})
-        if self.token and self.token in str(content.get("text", "")):
+        text = str(content.get("text", ""))
+        if (self.token and self.token in text) or (self.probe and self.probe in text):
             return super().output(outs, msg, display_id, cell_index)
         size = len(json.dumps(content, default=str))
         used = self.used.get(cell_index, 0)
@@ -110,9 +112,14 @@ def _label(index: int, cell: nbformat.NotebookNode) -> str:
 
 
 def _judge_test(client: _Client, index: int, cell: nbformat.NotebookNode, token: str | None,
-                result: RunResult) -> None:
-    """Decide pass/fail from reply + outputs + token; make failures visible as errors."""
+                result: RunResult, guard: tamper.Guard | None = None) -> None:
+    """Decide pass/fail from reply + outputs + token + rebinding probe; make failures
+    visible as errors."""
     reply = client.replies.get(index, {}).get("content", {})
+    for reason in _rebinding(guard, index, cell) if token else []:
+        cell.outputs.append(_error("Tampered", f"this test cell scores 0: {reason}"))
+        result.statuses.append("tampered")
+        result.notes.append(reason)
     errors = [o for o in cell.outputs if o.output_type == "error"]
     seen = False
     for output in cell.outputs:
@@ -134,6 +141,50 @@ def _judge_test(client: _Client, index: int, cell: nbformat.NotebookNode, token:
         result.statuses.append("tampered")
         result.notes.append(f"{_label(index, cell)}: failed with its error hidden "
                             "(showtraceback tampering?)")
+
+
+def _rebinding(guard: tamper.Guard | None, index: int, cell: nbformat.NotebookNode) -> list[str]:
+    """The probe's findings for a test cell; its report lines leave the outputs."""
+    if guard is None or index not in guard.pending:
+        return []
+    streams = [o for o in cell.outputs if o.output_type == "stream"]
+    kept, reports = guard.take_report([o.text for o in streams])
+    for output, text in zip(streams, kept, strict=True):
+        output.text = text
+    cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and not o.text)]
+    name = cell.metadata.get("nbgrader", {}).get("grade_id") or f"cell {index}"
+    return guard.findings(index, reports, name)
+
+
+async def _start_guard(client: _Client, nb: nbformat.NotebookNode, timeout: float,
+                       result: RunResult) -> tamper.Guard | None:
+    """Before any cell of the notebook: stash and fingerprint what the tests rely on."""
+    tests = [instrument(c.source)[0] for c in nb.cells
+             if _is_test(c) and SKIP not in c.metadata]
+    trusted = [c.source for c in nb.cells if c.cell_type == "code" and not _is_test(c)
+               and c.metadata.get("nbgrader", {}).get("locked")]
+    guard = tamper.Guard(tamper.plan(tests, trusted))
+    index = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), None)
+    if index is None:
+        return None
+    kept = nb.cells[index]
+    capture = new_code_cell(guard.capture_code())
+    client.timeout = int(max(1, timeout))
+    client.probe = guard.marker
+    try:
+        await client.async_execute_cell(capture, index, store_history=False)
+        text = "".join(o.get("text", "") for o in capture.outputs if o.output_type == "stream")
+        guard.read_capture(text)
+    except (CellTimeoutError, DeadKernelError, RuntimeError, ValueError) as error:
+        failed = [o.get("evalue", "") for o in capture.outputs if o.output_type == "error"]
+        result.notes.append(f"rebinding check unavailable: {'; '.join(failed) or error}")
+        return None
+    finally:
+        nb.cells[index] = kept
+        client.replies.pop(index, None)
+        client.used.pop(index, None)
+        client.capped.discard(index)
+    return guard
 
 
 TIMEOUT_ENAME = "CellTimeoutError"
@@ -180,6 +231,7 @@ async def _run(nb: nbformat.NotebookNode, workdir: Path, rundir: Path, limits: R
     # our own (sandboxed) manager; without it every graded notebook left a kernel running.
     async with client.async_setup_kernel(cleanup_kc=True, env=sandbox.environment(sandboxed),
                                          **quiet):
+        guard = await _start_guard(client, nb, max(limits.cell_timeout, 60.0), result)
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
@@ -204,6 +256,8 @@ async def _run(nb: nbformat.NotebookNode, workdir: Path, rundir: Path, limits: R
             original, token = cell.source, None
             if is_test:
                 code, token = instrument(original)
+                if guard is not None and token is not None:
+                    code = guard.prefix(index, code)
                 cell.source = code
             client.token = token
             try:
@@ -238,7 +292,7 @@ async def _run(nb: nbformat.NotebookNode, workdir: Path, rundir: Path, limits: R
                 client.token = None
             _nbgrader_reply_error(client, index, cell)
             if is_test:
-                _judge_test(client, index, cell, token if not stopped else None, result)
+                _judge_test(client, index, cell, token if not stopped else None, result, guard)
             if any(o.output_type == "error" and o.get("ename") == "MemoryError"
                    for o in cell.outputs):
                 result.statuses.append("memory")
