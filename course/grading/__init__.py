@@ -6,6 +6,7 @@ Modules, one job each:
 - :mod:`.reference`   the trusted version of every graded cell (gradebook + source notebook)
 - :mod:`.repair`      read a submission and restore it against the reference
 - :mod:`.instrument`  rewrite test cells: strict equality and an out-of-band pass token
+- :mod:`.tamper`      notice rebinding of what hidden tests rely on (builtins, math, pandas...)
 - :mod:`.sandbox`     the kernel command wrapped in bubblewrap + prlimit
 - :mod:`.execute`     run one notebook with time, output and memory limits
 - :mod:`.worker`      grade one submission (runs in a worker process)

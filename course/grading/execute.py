@@ -6,7 +6,10 @@
   output, so nbgrader's scoring gives them 0 and the notebook still has a result;
 - each cell's output is capped (characters) while it streams in;
 - test cells are judged on three signals: the reply status, error outputs, and a token the
-  instrumented cell prints at its very end (see :mod:`course.grading.instrument`).
+  instrumented cell prints at its very end (see :mod:`course.grading.instrument`);
+- before any cell runs, what the tests rely on is fingerprinted, and a probe opening every test
+  cell reports what was rebound or shadowed since: that cell scores 0, status ``tampered``
+  (see :mod:`course.grading.tamper`).
 """
 
 from __future__ import annotations
