@@ -97,8 +97,8 @@ def test_a_changed_hidden_test_regrades_the_whole_assignment(course: dict) -> No
     root = course["root"]
     source = root / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     text = source.read_text()
-    assert "assert words == 3" in text
-    source.write_text(text.replace("assert words == 3", "assert words == 4"))
+    assert "assert len(words) == 3" in text
+    source.write_text(text.replace("assert len(words) == 3", "assert len(words) == 4"))
     # the instructor's usual step after editing a hidden test: the gradebook learns it
     run(nbgrader_cmd("generate_assignment", ASSIGNMENT, "--force",
                      f"--CourseDirectory.release_directory={root / 'scratch-release'}",
