@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
+import textwrap
 
 import pytest
 
@@ -316,3 +318,31 @@ def test_listeners_hear_each_checked_answer_and_cannot_break_the_quiz():
         events.unsubscribe(listen)
     assert heard == [("handoff", "AI product engineer", True, 1)]
     assert "✅ Correct" in text_of(q.feedback)
+
+
+def test_setup_alone_lets_a_joined_room_hear_answers(tmp_path):
+    """A learner who joined a room earlier restarts the kernel and runs only setup(): the
+    room still hears the next answer (quiz itself does not import the room)."""
+    import subprocess
+    import sys
+
+    script = textwrap.dedent(f"""
+        import sys
+        from course import setup, quiz
+        setup(quiet=True)
+        assert "course.room" in sys.modules, "setup() did not load the room listener"
+        from course.room import client
+        heard = []
+        client.send = lambda *args: heard.append(args)
+        q = quiz.ask({MODULE!r}, "handoff")[0]
+        q.control.value = "AI product engineer"
+        q.check_button.click()
+        print(heard)
+    """)
+    env = {**os.environ, "COURSE_PROGRESS": str(tmp_path / "progress.json"),
+           "COURSE_LEARNER": "tester", "COURSE_WIDGETS": "live", "COURSE_RENDERER": "svg"}
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "('01-identity-shift', 'handoff', 'text', 'AI product engineer', True, 1)" \
+        in out.stdout
