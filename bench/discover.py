@@ -9,12 +9,13 @@ from bench.common import ROOT
 
 
 def modules(root: Path = ROOT, only: Sequence[str] | None = None) -> list[str]:
-    """Module folders in ``solutions/`` that hold a notebook, in order.
+    """Modules of the manifest (``course/modules.yaml``) with a source notebook, in order.
 
     ``only`` filters by folder name or number prefix (``"01"`` or ``"01-identity-shift"``).
     """
-    found = sorted(p.name for p in (root / "solutions").iterdir()
-                   if p.is_dir() and any(p.glob("*.ipynb")))
+    from course import modules as registry
+
+    found = [m.slug for m in registry.load(root) if m.solution(root).is_file()]
     if not only:
         return found
     return [m for m in found if any(m == o or m.split("-", 1)[0] == o for o in only)]

@@ -12,13 +12,17 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def solution_notebooks() -> list[Path]:
-    """Every instructor source notebook, in module order."""
-    return sorted((ROOT / "solutions").glob("*/*.ipynb"))
+    """Every instructor source notebook, in module order (from course/modules.yaml)."""
+    from course import modules
+
+    return [m.solution(ROOT) for m in modules.load(ROOT) if m.solution(ROOT).is_file()]
 
 
 def release_notebooks() -> list[Path]:
-    """Every generated student notebook, in module order."""
-    return sorted((ROOT / "notebooks").glob("*/*.ipynb"))
+    """Every generated student notebook, in module order (from course/modules.yaml)."""
+    from course import modules
+
+    return [m.release(ROOT) for m in modules.load(ROOT) if m.release(ROOT).is_file()]
 
 
 def read(path: Path) -> dict[str, Any]:
