@@ -50,7 +50,6 @@ class Outcome:
     grades: dict[str, dict[Key, tuple[float | None, float]]] = field(default_factory=dict)
     autograded_bytes: dict[str, int] = field(default_factory=dict)
     expected: dict[tuple[str, str], float] = field(default_factory=dict)
-    pending: str = ""
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -58,33 +57,22 @@ class Outcome:
         return len(self.modules) * len(self.students)
 
 
-def course_autograde_usage() -> str | None:
-    """``course autograde --help`` output, or None when the sub-command does not exist yet."""
-    _, done = run_command([str(PYTHON), "-m", "course", "autograde", "--help"], timeout=120)
-    if done.returncode != 0 or "--jobs" not in done.stdout:
-        return None
-    return done.stdout
-
-
-def sandbox_flags(usage: str) -> tuple[tuple[str, ...], str]:
+def sandbox_flags() -> tuple[tuple[str, ...], str]:
     """Extra flags for ``course autograde`` here: none when its sandbox works on this machine."""
-    try:
-        from course.grading import sandbox
+    from course.grading import sandbox
 
-        ok, why = sandbox.probe()
-    except Exception as error:  # noqa: BLE001  (the grading package is still being written)
-        ok, why = True, f"could not probe the sandbox ({error})"
-    if ok or "--no-sandbox-ok" not in usage:
-        return (), "" if ok else f"sandbox unavailable: {why}"
+    ok, why = sandbox.probe()
+    if ok:
+        return (), ""
     return ("--no-sandbox-ok",), f"ran with --no-sandbox-ok: the sandbox is unavailable ({why})"
 
 
-def modes(usage: str | None) -> tuple[list[Mode], str]:
-    """The serial baseline, plus the parallel command when it is usable; and a note."""
+def modes(parallel: bool = True) -> tuple[list[Mode], str]:
+    """The serial baseline, plus ``course autograde --jobs 2/1`` when ``parallel``; and a note."""
     found = [Mode(SERIAL, None)]
-    if usage is None:
+    if not parallel:
         return found, ""
-    flags, note = sandbox_flags(usage)
+    flags, note = sandbox_flags()
     found += [Mode("course autograde --jobs 2", 2, flags),
               Mode("course autograde --jobs 1", 1, flags)]
     return found, note
@@ -190,8 +178,7 @@ def measure(root: Path, modules: Sequence[str], students: int, runs: int,
     ``parallel=False`` measures the serial baseline only (the smoke test uses it);
     ``without_jobs1`` leaves out ``--jobs 1`` (quick and class-scale runs).
     """
-    usage = course_autograde_usage() if parallel else None
-    chosen, sandbox_note = modes(usage)
+    chosen, sandbox_note = modes(parallel)
     if without_jobs1:  # --jobs 1 runs the same code path as --jobs 2
         chosen = [m for m in chosen if m.jobs != 1]
     with tempfile.TemporaryDirectory(prefix="course-bench-grade-") as scratch:
@@ -201,9 +188,6 @@ def measure(root: Path, modules: Sequence[str], students: int, runs: int,
         outcome = Outcome(list(modules), ids, generator)
         outcome.expected = expected_scores(template, modules)
         outcome.notes += [sandbox_note] if sandbox_note else []
-        if usage is None and parallel:
-            outcome.pending = ("`course autograde --jobs` is not available yet: only the serial "
-                               "nbgrader baseline was measured; the parallel rows are pending")
         for run in range(runs):
             for mode in chosen:
                 copy = Path(scratch) / f"run-{run}-{mode.jobs}"
@@ -272,10 +256,6 @@ def table(outcome: Outcome, quick: bool) -> Table:
         for failure in outcome.failures.get(label, [])[:3]:
             out.notes.append(f"{label} reported: {failure}")
     out.notes += outcome.notes
-    if outcome.pending:
-        out.add("course autograde --jobs 2", "pending", "pending", "—", "—", "—", 0)
-        out.add("course autograde --jobs 1", "pending", "pending", "—", "—", "—", 0)
-        out.notes.append(outcome.pending)
     return out
 
 

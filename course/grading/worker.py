@@ -9,7 +9,6 @@ import shutil
 import tempfile
 import time
 import traceback
-from dataclasses import asdict
 from pathlib import Path
 
 import nbformat
@@ -143,7 +142,3 @@ def _mark_not_run(nb: nbformat.NotebookNode) -> None:
             reason = cell.metadata.pop(SKIP, "not run")
             cell.outputs = [_error("NotRun", reason)] if _is_test(cell) else []
 
-
-def limits_dict(limits: RunLimits) -> dict:
-    """Plain data for a job."""
-    return asdict(limits)

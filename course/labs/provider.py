@@ -128,8 +128,6 @@ class SimulatedProvider:
         versions.append((start, spec))
         versions.sort(key=lambda item: item[0])
 
-    release = add_model
-
     def rollback(self, name: str, version: str) -> ModelSpec:
         """Serve an earlier ``version`` of ``name`` again from now on; return it."""
         for _, spec in self._versions.get(name, []):
