@@ -1,4 +1,4 @@
-"""The grading policy, kept by tests (see docs/TEAM.md, "Grading policy").
+"""The grading policy, kept by tests (see CONTRIBUTING.md, "The grading policy").
 
 1. Hidden tests are self-contained: the hidden part of a test cell imports nothing from
    ``course``, uses no name the notebook imported from ``course``, and opens or reads no file
