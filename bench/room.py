@@ -117,16 +117,19 @@ async def _load(server: Any, shape: str, learners: int, answers: int, seed: int)
     rng = random.Random(seed)
     asked = questions(answers)
     url = f"{server.url}/api/rooms/{server.code}/events"
-    limits = httpx.Limits(max_connections=learners, max_keepalive_connections=learners)
     total = learners * answers
-    async with httpx.AsyncClient(limits=limits, timeout=30) as http:
+    # one client (one keep-alive connection) per learner, as every learner's outbox has:
+    # a single shared pool of hundreds of connections costs the load generator more CPU
+    # per request than the server spends on it
+    clients = [httpx.AsyncClient(timeout=30) for _ in range(learners)]
+    async with httpx.AsyncClient(timeout=30) as http:
         begin = time.perf_counter()
 
         async def answer(learner: int, q: int, at: float) -> None:
             await asyncio.sleep(max(0.0, begin + at - time.perf_counter()))
             event = _event(learner, asked[q], rng)
             out.keys.append(event["key"])
-            await _post(http, url, event, out)
+            await _post(clients[learner], url, event, out)
 
         async def crash() -> None:
             while len(out.latencies) < total // 2:
@@ -147,6 +150,8 @@ async def _load(server: Any, shape: str, learners: int, answers: int, seed: int)
             await asyncio.gather(*jobs)
         out.seconds = time.perf_counter() - begin
         dashboard.cancel()
+        for client in clients:
+            await client.aclose()
         rows = (await http.get(f"{server.url}/api/rooms/{server.code}/events",
                                headers=server.auth)).json()
     stored = [r["key"] for r in rows]
@@ -236,8 +241,9 @@ def table(results: dict[Case, list[Outcome]], size: dict[str, int], runs: int,
         ["load", "server", "answers/s", "p50 ms", "p99 ms", "max ms", "server CPU ms/answer",
          "retries", "stored exactly once", "runs"],
         how=(f"{size['learners']} simulated learners post {size['answers']} answer events each "
-             "(asyncio + httpx in the benchmark process, one keep-alive connection per "
-             "learner) to `course room serve` on 127.0.0.1 with a fresh SQLite file per run (or "
+             "(asyncio + httpx in the benchmark process, one client with one keep-alive "
+             "connection per learner) to `course room serve` on 127.0.0.1 with a fresh "
+             "SQLite file per run (or "
              "a PostgreSQL 15 server started for the run: initdb in a temp folder, default "
              "settings); "
              f"paced: each question answered by everyone at a random moment of a {WINDOW:g} s "
