@@ -37,12 +37,11 @@ MUTANTS = load_all()
 
 
 def graded_modules() -> list[str]:
-    """Every module whose solution notebook has an autograded test cell."""
-    found = []
-    for path in sorted((ROOT / "solutions").glob("*/*.ipynb")):
-        if graded_tests(nbformat.read(path, 4)):
-            found.append(path.parent.name)
-    return found
+    """Every module of the manifest whose solution notebook has an autograded test cell."""
+    from course import modules
+
+    return [m.slug for m in modules.load(ROOT)
+            if graded_tests(nbformat.read(m.solution(ROOT), 4))]
 
 
 # ------------------------------------------------------------------ fast: the suite's shape
