@@ -69,13 +69,15 @@ class Notebook:
 
 def test_plan_watches_builtins_base_modules_and_the_chains_tests_write() -> None:
     plan = tamper.plan([instrument(MEAN_TEST)[0], "assert pd.testing.assert_frame_equal(a, b)"
-                        " is None\nassert np.isclose(1, 1)\nlen = 3\nassert len == 3"])
+                        " is None\nassert np.isclose(1, 1)\nlen = 3\nassert len == 3",
+                        "import random as _random\n_cases = _random.Random(7)"])
     for container in ("builtins", "math", "operator", "json", "re", "pandas",
-                      "pandas.DataFrame", "pandas.testing", "numpy"):
+                      "pandas.DataFrame", "pandas.testing", "numpy", "random.Random"):
         assert container in plan.containers, container
     for target in (("builtins", "isinstance"), ("builtins", "sorted"), ("math", "isclose"),
                    ("pandas.testing", "assert_frame_equal"), ("pandas.DataFrame", "equals"),
-                   ("numpy", "isclose"), ("numpy", "allclose")):
+                   ("numpy", "isclose"), ("numpy", "allclose"), ("random", "Random"),
+                   ("random.Random", "seed")):
         assert target in plan.explicit, target
     assert "isinstance" in plan.names and "pd" in plan.names and "np" in plan.names
     # a name the test binds itself cannot be shadowed from outside; nor can its own imports

@@ -46,7 +46,7 @@ BUILTINS = ("isinstance", "type", "len", "abs", "sum", "round", "all", "any", "m
 BASE_MODULES = ("math", "operator", "json", "re")
 # Modules whose attributes a test cell may reach (``pd.testing.assert_frame_equal``); other
 # modules (the learner's own files, the course package) are never imported by the grader.
-ALLOWED = BASE_MODULES + ("pandas", "numpy", "statistics", "decimal", "fractions",
+ALLOWED = BASE_MODULES + ("pandas", "numpy", "random", "statistics", "decimal", "fractions",
                           "collections", "functools", "itertools", "datetime", "string")
 CONVENTIONAL = {"np": "numpy", "pd": "pandas"}
 # Reached through instances (``df.equals(other)``), so no ``module.attr`` chain names them.
@@ -55,6 +55,10 @@ THROUGH_INSTANCES = {
                "testing.assert_frame_equal", "testing.assert_series_equal"),
     "numpy": ("isclose", "allclose", "array_equal", "testing.assert_allclose",
               "testing.assert_array_equal"),
+    # hidden tests draw their cases from a seeded ``random.Random(...)``
+    "random": ("Random.seed", "Random.random", "Random.randint", "Random.randrange",
+               "Random.uniform", "Random.choice", "Random.choices", "Random.sample",
+               "Random.shuffle", "Random.gauss"),
 }
 SELF = ("stash", "containers", "modules", "print", "stdout", "keep", "globals", "builtins")
 SELF_NAMES = {"stash": "the grader's reference objects", "containers": "the grader's modules",
