@@ -256,7 +256,7 @@ def table(results: dict[Case, list[Outcome]], size: dict[str, int], runs: int,
              "PostgreSQL's own processes not included) during the "
              "run ÷ answers, the load-independent cost of one answer; during every run one "
              "instructor dashboard is connected to the live-update stream (a summary of the "
-             "whole room every 0.5 s while answers arrive), as in a real session; "
+             "whole room at most every second while answers arrive), as in a real session; "
              "medians over runs. Exactly once: keys read back from the server = keys sent, no "
              "duplicates, no loss."),
     )
