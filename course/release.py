@@ -17,9 +17,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS",
-                    "### END HIDDEN TESTS")
-KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+from course.nbcells import KERNELSPEC, Markers, course_markers, instructor_lines, markers
 
 
 class ReleaseError(RuntimeError):
@@ -45,27 +43,14 @@ def modules(root: Path) -> list[str]:
     return [m.slug for m in registry.load(root) if m.solution(root).is_file()]
 
 
-def _hidden_snippets(source_nb: dict) -> list[str]:
-    """Lines that only the instructor may see: solution and hidden-test bodies."""
-    snippets: list[str] = []
-    for cell in source_nb["cells"]:
-        inside = False
-        for line in "".join(cell["source"]).splitlines():
-            stripped = line.strip()
-            if stripped in ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS"):
-                inside = True
-            elif stripped in ("### END SOLUTION", "### END HIDDEN TESTS"):
-                inside = False
-            elif inside and len(stripped) >= 12 and not stripped.startswith("#"):
-                snippets.append(stripped)
-    return snippets
-
-
-def find_leaks(released: Path, source: Path) -> list[Leak]:
-    """Instructor-only markers or solution/hidden-test lines present in a released notebook."""
+def find_leaks(released: Path, source: Path, marks: Markers | None = None) -> list[Leak]:
+    """Instructor-only markers or solution/hidden-test lines present in a released notebook
+    (``marks``: nbgrader's delimiters, by default its own defaults)."""
+    marks = marks or markers()
     source_nb = json.loads(source.read_text(encoding="utf-8"))
     released_nb = json.loads(released.read_text(encoding="utf-8"))
-    secrets = list(SOLUTION_MARKERS) + _hidden_snippets(source_nb)
+    secrets = list(marks.all()) + [line for cell in source_nb["cells"]
+                                   for line in instructor_lines("".join(cell["source"]), marks)]
     leaks: list[Leak] = []
     for index, cell in enumerate(released_nb["cells"]):
         text = "".join(cell["source"])
@@ -139,11 +124,12 @@ def release(root: Path, only: list[str] | None = None, out_dir: Path | None = No
     staging = Path(tempfile.mkdtemp(prefix="course-stage-"))
     try:
         produced = generate(root, names, staging)
+        marks = course_markers(root)
         for module in names:
             leaks: list[Leak] = []
             for notebook in sorted(produced[module].glob("*.ipynb")):
                 normalise(notebook)
-                leaks += find_leaks(notebook, root / "solutions" / module / notebook.name)
+                leaks += find_leaks(notebook, root / "solutions" / module / notebook.name, marks)
             if leaks:
                 raise ReleaseError("leak check failed:\n" + "\n".join(map(str, leaks)))
         written: list[Path] = []

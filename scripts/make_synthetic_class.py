@@ -235,9 +235,9 @@ def _gid(cell) -> str | None:
 
 
 def _solution_text(source: str) -> str:
-    lines = [line for line in source.splitlines()
-             if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")]
-    return "\n".join(lines)
+    from course.nbcells import solution_text
+
+    return solution_text(source)
 
 
 class Assignment:

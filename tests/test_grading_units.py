@@ -11,11 +11,12 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from course.grading import autograde, sandbox
 from course.grading.config import GradingError
-from course.grading.feedback import PLACEHOLDER, HideHiddenTests
+from course.grading.feedback import HideHiddenTests
 from course.grading.instrument import MARKER, instrument
 from course.grading.reference import RefCell, RefNotebook
-from course.grading.repair import SKIP, InvalidNotebook, read_notebook, repair, without_hidden
+from course.grading.repair import SKIP, InvalidNotebook, read_notebook, repair
 from course.grading.worker import find_notebooks
+from course.nbcells import PLACEHOLDER, without_hidden
 
 TEST_SOURCE = ("assert add(1, 2) == 3\n### BEGIN HIDDEN TESTS\nassert add(-5, 5) == 0\n"
                "### END HIDDEN TESTS")

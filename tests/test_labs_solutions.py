@@ -9,7 +9,6 @@ whose ``__eq__`` always says True. Nothing may really sleep.
 from __future__ import annotations
 
 import json
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,11 +17,11 @@ from typing import Any
 import pytest
 
 from course import modules
+from course.nbcells import read_notebook, released_answer
 from tests.notebook_tools import ROOT
 
 LABS = ("05-integration-lab", "06-evaluation-lab", "07-observability-incidents")
 AUTO_POINTS = {m: modules.get(m, ROOT).points(ROOT)[0] for m in LABS}  # from the notebooks
-SOLUTION = re.compile(r"^([ \t]*)### BEGIN SOLUTION\n.*?^[ \t]*### END SOLUTION\n?", re.M | re.S)
 
 
 @dataclass
@@ -40,13 +39,12 @@ class Graded:
 
 
 def cells(module: str) -> list[dict[str, Any]]:
-    path = ROOT / "solutions" / module / f"{module}.ipynb"
-    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return read_notebook(ROOT / "solutions" / module / f"{module}.ipynb")["cells"]
 
 
 def student_version(source: str) -> str:
     """What nbgrader leaves of an answer cell: the stub instead of the solution."""
-    return SOLUTION.sub(lambda m: f"{m.group(1)}raise NotImplementedError()\n", source)
+    return released_answer(source)
 
 
 def grade(module: str, answers: dict[str, str] | None = None, empty: bool = False) -> Graded:

@@ -6,11 +6,11 @@ unanswered exercises, visible tests that fail, self-checks that print ❌, and o
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+from course.nbcells import KERNELSPEC, is_test, strip_ansi
+
 STUBS = ("raise NotImplementedError", "YOUR ANSWER HERE", "YOUR CODE HERE")
 
 
@@ -58,7 +58,7 @@ def _where(index: int, cell) -> str:  # type: ignore[no-untyped-def]
 def _error_text(cell) -> str | None:  # type: ignore[no-untyped-def]
     for output in cell.get("outputs", []):
         if output.output_type == "error":
-            return f"{output.ename}: {ANSI.sub('', output.evalue)}".strip().rstrip(":")
+            return f"{output.ename}: {strip_ansi(output.evalue)}".strip().rstrip(":")
     return None
 
 
@@ -70,8 +70,7 @@ def check(path: Path, timeout: int = 120) -> CheckReport:
     from course.grading.repair import read_notebook
 
     nb = read_notebook(path)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
     client = NotebookClient(nb, timeout=timeout, allow_errors=True, interrupt_on_timeout=True,
                             kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent.resolve())}})
@@ -86,7 +85,7 @@ def check(path: Path, timeout: int = 120) -> CheckReport:
                 report.unanswered.append(where)
                 continue
         error = _error_text(cell) if cell.cell_type == "code" else None
-        if meta.get("grade") and not meta.get("solution") and cell.cell_type == "code":
+        if is_test(cell):
             if error:
                 report.failing_tests.append(f"{where} -> {error}")
             else:

@@ -105,8 +105,9 @@ def _error(ename: str, evalue: str) -> nbformat.NotebookNode:
 
 
 def _is_test(cell: nbformat.NotebookNode) -> bool:
-    meta = cell.metadata.get("nbgrader", {})
-    return bool(meta.get("grade")) and not meta.get("solution") and cell.cell_type == "code"
+    from course.nbcells import is_test
+
+    return is_test(cell)
 
 
 def _label(index: int, cell: nbformat.NotebookNode) -> str:

@@ -8,39 +8,72 @@ one-line verdict (passed/failed and points). Scores still come from the gradeboo
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
+from course.grading import instrument
 from course.grading.config import Course, GradingError, shown_url
-from course.grading.reference import hidden_lines
+from course.nbcells import hidden_lines, is_test, markers, strip_ansi, strip_hidden
 
-ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-PLACEHOLDER = "# 🔒 hidden tests run here (not shown)"
 PREPROCESSORS = ("nbgrader.preprocessors.GetGrades",
                  "course.grading.feedback.HideHiddenTests",
                  "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor")
 
 
-def strip_hidden(source: str) -> str:
-    """The cell source with its hidden-tests block replaced by a placeholder line."""
-    out, inside = [], False
-    for line in source.splitlines():
-        marker = line.strip()
-        if marker == "### BEGIN HIDDEN TESTS":
-            inside = True
-            out.append(line[: len(line) - len(line.lstrip())] + PLACEHOLDER)
-        elif marker == "### END HIDDEN TESTS":
-            inside = False
-        elif not inside:
-            out.append(line)
-    return "\n".join(out)
+_CODE_LINE = re.compile(r"^\s*(?:-+>\s*)?\d+\s?(.*)$")
+_HELPER_LINES = {line.strip() for line in ast.unparse(ast.parse(instrument.HELPER)).splitlines()
+                 if line.strip()}
+
+
+class _PlainAsserts(ast.NodeTransformer):
+    """``__course_strict_eq__(a, b)`` back to ``a == b`` (``negate=True``: ``a != b``)."""
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:  # noqa: N802 - ast API
+        self.generic_visit(node)
+        if not (isinstance(node.func, ast.Name) and node.func.id == instrument._EQ
+                and len(node.args) == 2):
+            return node
+        negate = any(k.arg == "negate" for k in node.keywords)
+        op: ast.cmpop = ast.NotEq() if negate else ast.Eq()
+        return ast.Compare(left=node.args[0], ops=[op], comparators=[node.args[1]])
+
+
+def _unrewritten(line: str) -> str:
+    plain = strip_ansi(line)
+    code = _CODE_LINE.match(plain)
+    if not code:
+        return line
+    try:
+        tree = _PlainAsserts().visit(ast.parse(code.group(1).strip()))
+    except SyntaxError:
+        return line
+    return plain[: code.start(1)] + ast.unparse(tree)
+
+
+def scrub_traceback(entries: list[str]) -> list[str]:
+    """A test's traceback as the learner wrote the test: without the grader's instrumentation
+    (the completion-token print, the strict-comparison helper's lines and frames)."""
+    kept = []
+    for entry in entries:
+        if f"in {instrument._EQ}" in strip_ansi(entry):
+            continue  # the helper's own frame (the always-equal rejection)
+        lines = []
+        for line in entry.split("\n"):
+            code = _CODE_LINE.match(strip_ansi(line))
+            text = code.group(1).strip() if code else ""
+            if "course-pass-" in line or text in _HELPER_LINES:
+                continue
+            lines.append(_unrewritten(line) if instrument._EQ in line else line)
+        kept.append("\n".join(lines))
+    return kept
 
 
 def _leaks(text: str, secrets: list[str]) -> bool:
-    plain = ANSI.sub("", text)
+    plain = strip_ansi(text)
     squashed = " ".join(plain.split())
     return any(s in plain or " ".join(s.split()) in squashed for s in secrets)
 
@@ -53,15 +86,17 @@ class HideHiddenTests(Preprocessor):
 
     def preprocess_cell(self, cell, resources, index):  # type: ignore[no-untyped-def]
         meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
+        if not is_test(cell):
             return cell, resources
-        secrets = hidden_lines([cell.source])
-        cell.source = strip_hidden(cell.source)
+        marks = markers(self.config)
+        secrets = hidden_lines([cell.source], marks)
+        cell.source = strip_hidden(cell.source, marks)
         failed = False
         kept = []
         for output in cell.get("outputs", []):
             if output.output_type == "error":
                 failed = True
+                output.traceback = scrub_traceback(output.get("traceback", []))
                 text = " ".join([output.get("evalue", "")] + output.get("traceback", []))
                 if _leaks(text, secrets):
                     output.evalue = "a hidden test failed"

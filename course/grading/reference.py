@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from course.grading.config import Course, GradingError
+from course.nbcells import hidden_lines
 
 
 @dataclass
@@ -60,22 +61,6 @@ class RefNotebook:
     def from_dict(cls, data: dict) -> RefNotebook:
         """The inverse of :meth:`to_dict`."""
         return cls(data["name"], [RefCell(**c) for c in data["cells"]])
-
-
-def hidden_lines(sources: object) -> list[str]:
-    """Lines between ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS`` (stripped)."""
-    lines: list[str] = []
-    for source in sources:  # type: ignore[attr-defined]
-        inside = False
-        for line in str(source).splitlines():
-            text = line.strip()
-            if text == "### BEGIN HIDDEN TESTS":
-                inside = True
-            elif text == "### END HIDDEN TESTS":
-                inside = False
-            elif inside and len(text) >= 6 and not text.startswith("#"):
-                lines.append(text)
-    return lines
 
 
 def source_notebooks(course: Course, assignment: str) -> list[Path]:

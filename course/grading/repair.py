@@ -15,8 +15,8 @@ import nbformat
 from nbformat.v4.nbbase import new_code_cell, new_markdown_cell, random_cell_id
 
 from course.grading.reference import RefCell, RefNotebook
+from course.nbcells import KERNELSPEC, without_hidden
 
-KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 SKIP = "course_skip"  # cell metadata key: do not run this cell; the value is the reason
 
 
@@ -181,19 +181,6 @@ def _number(value: object) -> float | None:
 
 def _lines(source: str) -> list[str]:
     return [line.rstrip() for line in source.splitlines() if line.strip()]
-
-
-def without_hidden(source: str) -> str:
-    """The cell as released: the hidden-tests block (markers included) removed."""
-    kept, inside = [], False
-    for line in source.splitlines():
-        if line.strip() == "### BEGIN HIDDEN TESTS":
-            inside = True
-        elif line.strip() == "### END HIDDEN TESTS":
-            inside = False
-        elif not inside:
-            kept.append(line)
-    return "\n".join(kept)
 
 
 def _insert_missing(cells: list, ref: RefNotebook, present: dict, notes: list[str]) -> list:

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from course import nbcells
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 
 
 class MutantError(ValueError):
@@ -90,7 +91,7 @@ def grade_id(cell: Any) -> str | None:
 
 def solution_text(source: str) -> str:
     """An answer cell's source with the BEGIN/END SOLUTION marker lines removed."""
-    return "\n".join(line for line in source.splitlines() if line.strip() not in MARKERS)
+    return nbcells.solution_text(source)
 
 
 def answer_cells(nb: Any) -> dict[str, str]:
