@@ -83,7 +83,7 @@ def test_open_ended_salaries_have_no_invented_upper_bound() -> None:
         ("salaries", "ml-eng-national-median", "high_usd", 159000),
         ("salaries", "genai-agent-specialist", "high_usd", 250000),
         ("salaries", "openai-resident", "low_usd", 220000),
-        ("market_growth", "ai-eng-postings-2025", "value", 143.2),
+        ("market_growth", "ai-eng-positions-2025", "value", 143.2),
         ("market_growth", "bls-software-developers", "period_end", 2033),
         ("market_growth", "wef-new-roles", "value", 1_300_000),
         ("hiring_facts", "ai-eng-experience", "value_low", 3.7),
