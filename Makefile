@@ -28,6 +28,7 @@ workshop: $(STAMP)  ## set up, then open JupyterLab on the welcome notebook
 test: $(STAMP)  ## set up, then run every test (browser tests included)
 	bash scripts/ensure_system_packages.sh
 	$(PY) -m ruff check course tests bench scripts
+	$(PY) -m mypy
 	$(PY) -m course lint
 	$(PY) -m course generate --check
 	$(PY) -m pytest -n 2 --dist loadscope -m "not browser" --nbval-lax tests solutions
@@ -36,8 +37,9 @@ test: $(STAMP)  ## set up, then run every test (browser tests included)
 test-fast: $(STAMP)  ## the quick tests: no notebook runs, no grading runs, no browser
 	$(PY) -m pytest -n 2 -m "not browser and not slow" tests
 
-lint: $(STAMP)  ## ruff, then the manifest, quiz banks, coverage and agendas
+lint: $(STAMP)  ## ruff and mypy, then the manifest, quiz banks, coverage and agendas
 	$(PY) -m ruff check course tests bench scripts
+	$(PY) -m mypy
 	$(PY) -m course lint
 
 release: $(STAMP)  ## regenerate notebooks/ from solutions/

@@ -13,6 +13,10 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from course.grading.config import Course
 from pathlib import Path
 
 
@@ -102,7 +106,7 @@ def _gallery(args: argparse.Namespace) -> int:
     return 0
 
 
-def _course(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _course(args: argparse.Namespace) -> Course:
     from course.grading import config
 
     return config.load(args.course_dir, args.db)
@@ -113,7 +117,7 @@ def _wanted(args: argparse.Namespace) -> list[str] | None:
     return [*(args.assignments or ()), *(args.assignment or ())] or None
 
 
-def _assignments(course, wanted: list[str] | None) -> list[str]:  # type: ignore[no-untyped-def]
+def _assignments(course: Course, wanted: list[str] | None) -> list[str]:
     if wanted:
         return wanted
     source = course.dir("source")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     import altair as alt
     import pandas as pd
+
+# Any top-level chart (Chart, LayerChart, FacetChart...): finish() hands back the same kind it got.
+ChartT = TypeVar("ChartT", bound="alt.TopLevelMixin")
 
 
 def ready() -> None:
@@ -42,8 +45,8 @@ def require_columns(df: pd.DataFrame, columns: Iterable[str], chart: str) -> Non
 
 
 def finish(
-    chart: alt.TopLevelMixin, title: str, subtitle: str | list[str], description: str
-) -> alt.TopLevelMixin:
+    chart: ChartT, title: str, subtitle: str | list[str], description: str
+) -> ChartT:
     """Give a chart its title, subtitle and screen-reader description."""
     import altair as alt
 

@@ -27,7 +27,7 @@ def _example_scores(drift: pd.DataFrame) -> pd.DataFrame:
 
 def drift_scores(
     scores: pd.DataFrame | None = None, threshold: float = 0.2, score: str = "psi"
-) -> alt.LayerChart:
+) -> alt.LayerChart | alt.FacetChart:
     """Drift score per feature and week, with the alert threshold drawn as a rule.
 
     ``scores`` needs ``week`` (date or number), ``feature`` and the score column (``psi``).

@@ -101,7 +101,7 @@ def cost_per_1k_from_logs(logs: pd.DataFrame) -> pd.DataFrame:
 
 def cost_per_1k(
     options: pd.DataFrame | Mapping[str, float] | None = None,
-) -> alt.LayerChart:
+) -> alt.LayerChart | alt.FacetChart:
     """Cost of 1,000 requests for each option, as bars.
 
     ``options`` is a DataFrame with ``option`` and ``cost_per_1k_usd`` (any other columns

@@ -17,7 +17,7 @@ GROWTH_COLUMNS = ["metric", "subject", "value", "unit", "period_start", "period_
                   "source", "reported_by"]
 
 
-def salary_ranges(salaries: pd.DataFrame | None = None) -> alt.LayerChart:
+def salary_ranges(salaries: pd.DataFrame | None = None) -> alt.LayerChart | alt.FacetChart:
     """Salary figures as bars from low to high, one row per role and level.
 
     Colour and point shape both show the location. Open-ended figures ('$206,000+') end
@@ -101,7 +101,7 @@ def annualised(df: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
-def growth_figures(growth: pd.DataFrame | None = None) -> alt.Chart:
+def growth_figures(growth: pd.DataFrame | None = None) -> alt.LayerChart | alt.FacetChart:
     """Each percent growth figure next to its rate per year, so horizons compare."""
     import altair as alt
     import pandas as pd
@@ -161,7 +161,7 @@ def growth_figures(growth: pd.DataFrame | None = None) -> alt.Chart:
     )
 
 
-def tool_adoption(adoption: pd.DataFrame | None = None) -> alt.LayerChart:
+def tool_adoption(adoption: pd.DataFrame | None = None) -> alt.LayerChart | alt.FacetChart:
     """Share of developers using or planning to use AI tools, by survey year."""
     import altair as alt
 
@@ -190,7 +190,7 @@ def tool_adoption(adoption: pd.DataFrame | None = None) -> alt.LayerChart:
     )
 
 
-def job_share(shares: pd.DataFrame | None = None) -> alt.LayerChart:
+def job_share(shares: pd.DataFrame | None = None) -> alt.LayerChart | alt.FacetChart:
     """AI/ML jobs as a share of tech jobs; years without a figure are shown as gaps."""
     import altair as alt
     import pandas as pd

@@ -42,7 +42,7 @@ def _shares_frame(shares: Mapping[str, float] | pd.DataFrame) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-def role_audit(shares: Mapping[str, float] | pd.DataFrame | None = None) -> alt.LayerChart:
+def role_audit(shares: Mapping[str, float] | pd.DataFrame | None = None) -> alt.LayerChart | alt.FacetChart:
     """One stacked bar of how your working time splits between activities, in percent.
 
     ``shares`` maps activity → percent, e.g. ``{"model building": 30, "orchestration": 70}``
@@ -89,7 +89,7 @@ def role_audit(shares: Mapping[str, float] | pd.DataFrame | None = None) -> alt.
     )
 
 
-def lifecycle_timeline(stages: pd.DataFrame | None = None) -> alt.LayerChart:
+def lifecycle_timeline(stages: pd.DataFrame | None = None) -> alt.LayerChart | alt.FacetChart:
     """The production lifecycle as a sequence of stages, each placed under its owner.
 
     ``stages`` needs ``stage`` and ``owner``; ``order`` is optional (row order otherwise).

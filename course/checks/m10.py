@@ -62,13 +62,13 @@ def check_recommend_path(function: Callable[[dict], Any]) -> None:
                 "Three ML points and no AI point should give ML engineering.")
     for background, bits in itertools.product(("data scientist", "student", "backend"),
                                               itertools.product((False, True), repeat=4)):
-        flags = [flag for flag, on in zip(("wants_to_ship_fast", *ML_FLAGS), bits, strict=True)
-                 if on]
-        answer = _path(function, profile(background, *flags))
+        ticked = [flag for flag, on in zip(("wants_to_ship_fast", *ML_FLAGS), bits, strict=True)
+                  if on]
+        answer = _path(function, profile(background, *ticked))
         more = ("wants_to_ship_fast",) if answer == "AI engineering" else ML_FLAGS
         for flag in more:
-            if answer != "both" and flag not in flags:
-                expect_true(_path(function, profile(background, *flags, flag)) == answer,
+            if answer != "both" and flag not in ticked:
+                expect_true(_path(function, profile(background, *ticked, flag)) == answer,
                             f"Adding a point to the winning side ({flag}) changed the answer "
                             f"for a {background}: more points for a side cannot lose it.")
     passed("recommend_path follows the tree's rules on every profile the self-check tried.")

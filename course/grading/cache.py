@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, is_dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -97,7 +97,7 @@ class Bundle:
 def job_hash(bundle_digest: str, submission_digest: str, limits: object, sandboxed: bool,
              version: str) -> str:
     """The hash of everything that produced one grade."""
-    plain = asdict(limits) if hasattr(limits, "__dataclass_fields__") else limits
+    plain = asdict(limits) if is_dataclass(limits) and not isinstance(limits, type) else limits
     return _digest({"bundle": bundle_digest, "submission": submission_digest,
                     "limits": plain, "sandboxed": sandboxed, "grader": version})
 

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 from course.nbcells import KERNELSPEC, is_test, strip_ansi
 
@@ -49,13 +53,13 @@ class CheckReport:
         return "\n".join(lines)
 
 
-def _where(index: int, cell) -> str:  # type: ignore[no-untyped-def]
+def _where(index: int, cell: NotebookNode) -> str:
     grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
     first = next((line for line in cell.source.splitlines() if line.strip()), "")[:60]
     return f"cell {index + 1}" + (f" [{grade_id}]" if grade_id else "") + f": {first}"
 
 
-def _error_text(cell) -> str | None:  # type: ignore[no-untyped-def]
+def _error_text(cell: NotebookNode) -> str | None:
     for output in cell.get("outputs", []):
         if output.output_type == "error":
             return f"{output.ename}: {strip_ansi(output.evalue)}".strip().rstrip(":")

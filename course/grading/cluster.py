@@ -149,7 +149,8 @@ def connect(cluster: object, allow_unsandboxed: bool, timeout: float = 60) -> Co
 
     own = not isinstance(cluster, Client)
     try:
-        client = Client(cluster, timeout=timeout, set_as_default=False) if own else cluster
+        client = cluster if isinstance(cluster, Client) else Client(cluster, timeout=timeout,
+                                                                     set_as_default=False)
     except (OSError, TimeoutError, ValueError) as error:
         raise GradingError(f"cannot reach the Dask scheduler at {cluster}: {error}") from error
     try:

@@ -6,6 +6,10 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from traitlets.config import Config
 
 #: The gradebook URL for every ``course`` grading command and for formgrader (read in
 #: ``nbgrader_config.py``); ``--db`` wins over it. ``postgresql://`` means psycopg 3.
@@ -122,7 +126,7 @@ def tools_on_path() -> None:
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
 
 
-def nbgrader_config(root: Path):  # type: ignore[no-untyped-def]
+def nbgrader_config(root: Path) -> Config:
     """The traitlets Config of ``root/nbgrader_config.py`` with the root set to ``root``."""
     from traitlets.config.loader import PyFileConfigLoader
 

@@ -18,8 +18,10 @@ import asyncio
 import json
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from jupyter_client.manager import AsyncKernelManager
@@ -63,17 +65,21 @@ class RunResult:
 class _KernelManager(AsyncKernelManager):
     """A kernel manager whose command is wrapped by :func:`sandbox.wrap`."""
 
+    course_wrap: Callable[[list[str]], list[str]]  # set by _run before the kernel starts
+
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         command = super().format_kernel_cmd(extra_arguments)
-        return self.course_wrap(command)  # type: ignore[attr-defined]
+        return self.course_wrap(command)
 
 
 class _Client(NotebookClient):
     """nbclient with a per-cell output cap and the execute replies kept."""
 
-    def __init__(self, *args: object, cap: int, **kwargs: object) -> None:
+    def __init__(self, *args: Any, cap: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.cap, self.used, self.capped = cap, {}, set()
+        self.cap = cap
+        self.used: dict[int, int] = {}
+        self.capped: set[int] = set()
         self.replies: dict[int, dict] = {}
         self.token: str | None = None
         self.probe: str | None = None
@@ -82,7 +88,7 @@ class _Client(NotebookClient):
     def _keep_reply(self, cell: object, cell_index: int, execute_reply: dict) -> None:
         self.replies[cell_index] = execute_reply
 
-    def output(self, outs, msg, display_id, cell_index):  # type: ignore[no-untyped-def]
+    def output(self, outs: list, msg: dict, display_id: str | None, cell_index: int) -> Any:
         content = msg.get("content", {})
         text = str(content.get("text", ""))
         if (self.token and self.token in text) or (self.probe and self.probe in text):

@@ -17,7 +17,7 @@ CELL_FIELDS = ("student", "assignment", "notebook", "cell", "score", "max_score"
 
 def rows(course: Course, per_cell: bool = False) -> list[dict]:
     """Every submission (or graded cell) in the gradebook, with the latest grading status."""
-    status = {}
+    status: dict[tuple[str, str], list[dict]] = {}
     for line in read_log(course):
         status.setdefault((line["student"], line["assignment"]), []).append(line)
     out: list[dict] = []

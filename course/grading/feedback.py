@@ -11,8 +11,10 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
+from typing import Any
 
 from nbconvert.preprocessors import Preprocessor
+from nbformat import NotebookNode
 from traitlets import Bool
 
 from course.grading import instrument
@@ -84,7 +86,8 @@ class HideHiddenTests(Preprocessor):
     enabled = Bool(True, help="on by default (nbconvert preprocessors are off by default)"
                    ).tag(config=True)
 
-    def preprocess_cell(self, cell, resources, index):  # type: ignore[no-untyped-def]
+    def preprocess_cell(self, cell: NotebookNode, resources: dict, index: int
+                        ) -> tuple[NotebookNode, dict]:
         meta = cell.metadata.get("nbgrader", {})
         if not is_test(cell):
             return cell, resources
@@ -119,7 +122,7 @@ class HideHiddenTests(Preprocessor):
         return cell, resources
 
 
-def _api(course: Course, exchange: Path | None = None):  # type: ignore[no-untyped-def]
+def _api(course: Course, exchange: Path | None = None) -> Any:
     """nbgrader's in-process API for the course, with our feedback preprocessors."""
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
@@ -151,7 +154,8 @@ def _ok(result: dict, what: str) -> None:
 def generate(course: Course, assignment: str, students: list[str] | None = None) -> list[Path]:
     """``nbgrader generate_feedback`` with hidden tests removed; the HTML files written."""
     api = _api(course)
-    for student in students or [None]:
+    everyone: list[str | None] = [None]  # nbgrader's student_id=None: every student
+    for student in students or everyone:
         _ok(api.generate_feedback(assignment, student_id=student, force=True),
             f"generate_feedback {assignment} {student or ''}")
     found = sorted(course.dir("feedback").glob(f"*/{assignment}/*.html"))
@@ -162,6 +166,7 @@ def release(course: Course, assignment: str, exchange: Path,
             students: list[str] | None = None) -> None:
     """``nbgrader release_feedback`` into the exchange at ``exchange``."""
     api = _api(course, exchange)
-    for student in students or [None]:
+    everyone: list[str | None] = [None]  # nbgrader's student_id=None: every student
+    for student in students or everyone:
         _ok(api.release_feedback(assignment, student_id=student),
             f"release_feedback {assignment} {student or ''}")

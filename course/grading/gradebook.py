@@ -11,9 +11,16 @@ while we write; other engines in the process are left alone.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from course.grading.config import Course, GradingError, is_sqlite, shown_url, tools_on_path
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
 
 BUSY_TIMEOUT_MS = 30000
 
@@ -25,7 +32,7 @@ def _sqlite_pragmas(connection: object, _record: object) -> None:
     cursor.close()
 
 
-def tune_sqlite(engine) -> None:  # type: ignore[no-untyped-def]
+def tune_sqlite(engine: sa.Engine) -> None:
     """WAL journal and a 30 s busy timeout on every connection of this SQLite engine only.
 
     Connections nbgrader opened before the listener existed are dropped, so every connection
@@ -82,7 +89,7 @@ def same_database(opened: str, wanted: str) -> bool:
             == (b.drivername, b.username, b.host, b.port, b.database))
 
 
-def open_gradebook(course: Course, create: bool = False):  # type: ignore[no-untyped-def]
+def open_gradebook(course: Course, create: bool = False) -> Any:
     """nbgrader's Gradebook for the course: the database checked, SQLite tuned.
 
     ``create=False`` (export, report, feedback) refuses a database without a gradebook
@@ -102,7 +109,7 @@ def open_gradebook(course: Course, create: bool = False):  # type: ignore[no-unt
     return gb
 
 
-def submissions(gb):  # type: ignore[no-untyped-def]
+def submissions(gb: Any) -> Iterator[tuple[str, str, Any]]:
     """Every (assignment id, student id, submission) the gradebook holds, sorted by assignment
     and student id (nbgrader orders students by name; ties come in whatever order the database
     returns, which need not be the same on SQLite and PostgreSQL)."""
@@ -117,7 +124,7 @@ def submissions(gb):  # type: ignore[no-untyped-def]
                 continue
 
 
-def graded_cells(sub):  # type: ignore[no-untyped-def]
+def graded_cells(sub: Any) -> Iterator[tuple[Any, Any]]:
     """Every (submitted notebook, grade) of one submission, by notebook and cell name: nbgrader
     leaves their order to the database."""
     for nb in sorted(sub.notebooks, key=lambda n: n.name):
@@ -170,7 +177,7 @@ class Writer:
             entry.update(score=nb.score, max_score=nb.max_score,
                          needs_manual_grade=bool(nb.needs_manual_grade))
 
-    def _timestamp(self, student: str, assignment: str):  # type: ignore[no-untyped-def]
+    def _timestamp(self, student: str, assignment: str) -> datetime | None:
         from nbgrader.utils import parse_utc
 
         path = self.course.dir("submitted") / student / assignment / "timestamp.txt"
@@ -180,7 +187,7 @@ class Writer:
         except (OSError, ValueError):
             return None
 
-    def _record_notebook(self, entry: dict, student: str, assignment: str, utils) -> None:  # type: ignore[no-untyped-def]
+    def _record_notebook(self, entry: dict, student: str, assignment: str, utils: ModuleType) -> None:
         import nbformat
 
         nb = nbformat.read(Path(entry["path"]), as_version=4)

@@ -7,10 +7,15 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from course.grading.autograde import read_log
 from course.grading.config import Course
 from course.grading.gradebook import graded_cells, open_gradebook, submissions
+
+if TYPE_CHECKING:
+    import altair as alt
+    import pandas as pd
 
 CSS = ("body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;color:#222}"
        "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;"
@@ -18,7 +23,7 @@ CSS = ("body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;c
        "figure{margin:1.5em 0}figcaption{color:#555;font-size:.9em}")
 
 
-def collect(course: Course):  # type: ignore[no-untyped-def]
+def collect(course: Course) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Two DataFrames: one row per submission, one row per graded cell."""
     import pandas as pd
 
@@ -44,13 +49,13 @@ def collect(course: Course):  # type: ignore[no-untyped-def]
     return subs_df, cells_df
 
 
-def _svg(chart) -> str:  # type: ignore[no-untyped-def]
+def _svg(chart: alt.TopLevelMixin) -> str:
     import vl_convert
 
     return vl_convert.vegalite_to_svg(chart.to_dict())
 
 
-def charts(subs, cells) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def charts(subs: pd.DataFrame, cells: pd.DataFrame) -> list[tuple[str, str]]:
     """``(caption, svg)`` for each chart."""
     import altair as alt
 

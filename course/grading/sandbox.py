@@ -87,8 +87,8 @@ def _base_args() -> list[str]:
             args += ["--symlink", str(path.readlink()), str(path)]
         elif path.is_dir():
             args += ["--ro-bind", str(path), str(path)]
-    for path in SYSTEM_DIRS:
-        args += ["--ro-bind-try", path, path]
+    for system_dir in SYSTEM_DIRS:
+        args += ["--ro-bind-try", system_dir, system_dir]
     for path in _python_dirs() + _course_dirs():
         args += ["--ro-bind", str(path), str(path)]
     return args

@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import psutil
 
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -71,7 +75,7 @@ def grade_scores(db: Path, assignment: str,
     return scores
 
 
-def _running(process) -> bool:  # type: ignore[no-untyped-def]
+def _running(process: psutil.Process) -> bool:
     """Whether a psutil process still runs (a zombie awaiting its reaper does not)."""
     import psutil
 

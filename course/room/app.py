@@ -117,9 +117,9 @@ def create_app(db_url: str, k: int = DEFAULT_K) -> FastAPI:
     async def join(request: Request, code: str) -> dict[str, Any]:
         room = await room_of(request, code)
         body = await json_body(request, "join")
-        pseudonym = body.get("pseudonym") if isinstance(body, dict) else None
         if not isinstance(body, dict) or set(body) != {"pseudonym"}:
             raise HTTPError(422, "join: the body must be exactly {\"pseudonym\": \"...\"}")
+        pseudonym = body["pseudonym"]
         if schema.problems({"pseudonym": pseudonym} | _placeholder_event()):
             raise HTTPError(422, "join: pseudonym must be 8-64 letters, digits, '-' or '_'")
         await run_in_threadpool(store.join, room["code"], pseudonym)

@@ -162,12 +162,15 @@ class Store:
     def _insert_ignore(self, table: sa.Table, values: dict[str, Any]) -> Any:
         name = self.engine.dialect.name
         if name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        elif name == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert
-        else:  # pragma: no cover - other databases: plain insert, duplicates raise
-            return table.insert().values(**values)
-        return insert(table).values(**values).on_conflict_do_nothing()
+            from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+            return postgresql_insert(table).values(**values).on_conflict_do_nothing()
+        if name == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            return sqlite_insert(table).values(**values).on_conflict_do_nothing()
+        # other databases: plain insert, duplicates raise
+        return table.insert().values(**values)  # pragma: no cover
 
     def join(self, code: str, pseudonym: str) -> None:
         with self.engine.begin() as conn:
