@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import nbformat
+    from traitlets import HasTraits
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 PLACEHOLDER = "# 🔒 hidden tests run here (not shown)"
@@ -57,7 +58,7 @@ def markers(config: Any = None) -> Markers:
 def _default_markers() -> Markers:
     from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
 
-    def default(cls: type, name: str) -> str:
+    def default(cls: type[HasTraits], name: str) -> str:
         return str(cls.class_traits()[name].default_value)
 
     return Markers(default(ClearSolutions, "begin_solution_delimeter"),
