@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from altair.theme import ThemeConfig
+
 THEME_NAME = "course"
 
 # Okabe & Ito's colour-blind-safe palette, ordered so that the first colours contrast
@@ -26,7 +31,7 @@ WIDTH = 520
 HEIGHT = 300
 
 
-def config() -> dict:
+def config() -> ThemeConfig:
     """The theme as a Vega-Lite top-level dict (also handy for vl-convert)."""
     # Sizes live in config.view, not at the top level: a top-level width/height is invalid
     # on faceted and concatenated charts, which Altair's live renderer then refuses.
@@ -46,7 +51,10 @@ def config() -> dict:
                        "direction": "horizontal", "labelLimit": 260},
             "header": {"labelFontSize": 13, "titleFontSize": 13},
             "text": {"fontSize": 12, "color": "#222222"},
-            "range": {"category": PALETTE, "ordinal": {"scheme": "blues"}},
+            # Vega-Lite takes a scheme object here ({"scheme": ...}); Altair 6's ThemeConfig
+            # types only colour lists and range names for "ordinal".
+            "range": {"category": PALETTE,
+                      "ordinal": {"scheme": "blues"}},  # type: ignore[typeddict-item]
             "mark": {"color": PALETTE[0]},
             "bar": {"color": PALETTE[0]},
             "line": {"strokeWidth": 2.5},
@@ -63,7 +71,7 @@ def register() -> str:
     import altair as alt
 
     @alt.theme.register(THEME_NAME, enable=True)
-    def _course_theme() -> alt.theme.ThemeConfig:
-        return config()  # type: ignore[return-value]
+    def _course_theme() -> ThemeConfig:
+        return config()
 
     return THEME_NAME

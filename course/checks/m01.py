@@ -16,9 +16,9 @@ def check_identity_statement(statement: Any) -> None:
     """A str that opens with "I'm the person who" and adds at least five words."""
     expect_type(statement, str, "identity_statement")
     normalised = re.sub(r"\s+", " ", statement.replace("’", "'")).strip().lower()
-    opening = next((o for o in OPENINGS if normalised.startswith(o)), None)
-    expect_true(opening is not None, "Start the statement with \"I'm the person who\".")
-    rest = normalised[len(opening):].split()  # type: ignore[arg-type]
+    opening = next((o for o in OPENINGS if normalised.startswith(o)), "")
+    expect_true(opening != "", "Start the statement with \"I'm the person who\".")
+    rest = normalised[len(opening):].split()
     expect_true(len(rest) >= 5, f"Add more: {len(rest)} word(s) after the opening, 5 needed.")
     expect_true(len(normalised.split()) <= 80, "Keep it to one or two sentences (80 words at most).")
     passed("identity_statement has the right shape. Whether it rings true is for you (and your "

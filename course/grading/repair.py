@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from nbformat.v4.nbbase import new_code_cell, new_markdown_cell, random_cell_id
@@ -172,9 +173,10 @@ def _restore(cell: nbformat.NotebookNode, trusted: RefCell, index: int, notes: l
     cell.metadata["nbgrader"] = nbgrader_metadata(trusted)
 
 
-def _number(value: object) -> float | None:
+def _number(value: Any) -> float | None:
+    """``value`` (any JSON value from cell metadata) as a float; None if it is not a number."""
     try:
-        return float(value)  # type: ignore[arg-type]
+        return float(value)
     except (TypeError, ValueError):
         return None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass, replace
+from typing import Any
 
 Z95 = 1.6448536269514722  # standard normal 95th percentile
 
@@ -71,6 +72,6 @@ class ModelSpec:
         spent = prompt_tokens * self.price_in_per_1k + completion_tokens * self.price_out_per_1k
         return spent / 1000
 
-    def evolve(self, **changes: object) -> ModelSpec:
+    def evolve(self, **changes: Any) -> ModelSpec:
         """A copy with some fields changed (e.g. a new version)."""
-        return replace(self, **changes)  # type: ignore[arg-type]
+        return replace(self, **changes)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import altair as alt
     import pandas as pd
 
+    from course.quiz.static import StaticQuiz
     from course.quiz.widgets import QuizGroup
 
 __all__ = ["ask", "BankError", "load_bank", "progress_summary", "show_progress"]
@@ -33,10 +34,12 @@ def _learner(store: progress.Store) -> str:
         return os.environ.get("COURSE_LEARNER", "anonymous")
 
 
-def ask(module: str, *question_ids: str, store: progress.Store = progress) -> QuizGroup:
+def ask(module: str, *question_ids: str,
+        store: progress.Store = progress) -> QuizGroup | StaticQuiz:
     """Show the named questions of ``module``'s bank as interactive widgets.
 
-    Returns a :class:`~course.quiz.widgets.QuizGroup`; make it the cell's last expression.
+    Returns a :class:`~course.quiz.widgets.QuizGroup` (a :class:`~course.quiz.static.StaticQuiz`
+    where no widget can render); make it the cell's last expression.
     Attempts are recorded in ``store`` (the learner's progress file by default).
     Raises :class:`BankError` for an unknown module or question id.
     """
@@ -49,7 +52,7 @@ def ask(module: str, *question_ids: str, store: progress.Store = progress) -> Qu
     if not widgets_live():
         from course.quiz.static import StaticQuiz
 
-        return StaticQuiz(module, questions, _learner(store))  # type: ignore[return-value]
+        return StaticQuiz(module, questions, _learner(store))
     from course.quiz.widgets import QuizGroup
 
     return QuizGroup(module, questions, _learner(store), store=store)
