@@ -11,7 +11,7 @@ proportional (PSS) memory of the server and every process under it from
 ``/proc/PID/smaps_rollup``. It then executes module 03 (the largest executed notebook) in the
 same kernel and measures again (counting cells that failed). The server is stopped by PID.
 Figures are MiB, median of runs; ``--out deploy/memory.json`` keeps them for deploy/README.md
-and tests/test_deploy.py.
+and tests/unit/test_deploy.py.
 """
 
 from __future__ import annotations

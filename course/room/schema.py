@@ -42,7 +42,7 @@ def _short_text(value: Any, limit: int = 80) -> bool:
 def conforms(event: Any) -> bool:
     """A fast check that ``event`` matches the schema (answers every valid event True;
     anything it is unsure of goes to :func:`problems`, which gives the reasons).
-    ``tests/test_room_schema.py`` checks the two agree."""
+    ``tests/unit/test_room_schema.py`` checks the two agree."""
     if type(event) is not dict or event.keys() != _FIELD_SET:
         return False
     patterns = _patterns()

@@ -10,7 +10,7 @@ import pytest
 
 from course import data
 
-DATASETS = Path(__file__).resolve().parent.parent / "datasets"
+DATASETS = Path(__file__).resolve().parents[2] / "datasets"
 
 
 @pytest.fixture

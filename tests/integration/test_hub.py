@@ -31,7 +31,7 @@ from tests.pgserver import free_port
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 CHP = REPO / ".npm" / "node_modules" / ".bin" / "configurable-http-proxy"
 BIN = Path(sys.executable).parent
 PASSWORD = "room-test-" + secrets.token_hex(4)

@@ -162,7 +162,7 @@ def test_module_01_bank_has_the_ids_the_notebook_uses():
 
 def test_real_notebooks_and_banks_agree():
     """Fails while a bank has questions no notebook in solutions/ asks (or vice versa)."""
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     banks, _ = lint.lint_banks(BANKS_DIR)
     problems = lint.lint_usage(banks, root / "solutions")
     assert problems == [], "\n".join(messages(problems))

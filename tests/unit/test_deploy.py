@@ -18,7 +18,7 @@ import yaml
 
 from course.grading.exchange import SUBMIT_CLASS
 
-DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 VALUES = ("values.yaml", "dask-gateway.yaml")
 SHELL_TOOLS = {"sh", "cp"}  # in every Debian base image
 

@@ -1,7 +1,7 @@
 """The one ``course`` command: every tool listed, one option style, errors on stderr.
 
-(``tests/test_modules.py`` runs ``course lint`` and ``course generate [--check]`` on a copy
-of the repository; ``tests/test_cli_grading.py`` covers the grading sub-commands.)
+(``tests/integration/test_modules.py`` runs ``course lint`` and ``course generate [--check]`` on a copy
+of the repository; ``tests/integration/test_cli_grading.py`` covers the grading sub-commands.)
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ import pytest
 from course import charts, data
 from course.charts import theme
 
-DATASETS = Path(__file__).resolve().parent.parent / "datasets"
+DATASETS = Path(__file__).resolve().parents[2] / "datasets"
 
 
 @pytest.fixture(autouse=True)

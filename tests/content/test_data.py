@@ -12,7 +12,7 @@ import pytest
 
 from course import data
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DATASETS = ROOT / "datasets"
 SYNTHETIC = {"request_logs", "feature_drift", "request_stream"}
 ROWS = {

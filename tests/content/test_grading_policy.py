@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SOLUTIONS = sorted((ROOT / "solutions").glob("*/*.ipynb"))
 POLICED = SOLUTIONS  # every module (05-07 joined once their hidden tests stood alone)
 READERS = {"open", "read_text", "read_bytes", "read_csv", "read_json", "read_excel",

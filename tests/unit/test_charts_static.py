@@ -12,7 +12,7 @@ import pytest
 from course import charts
 from course.charts import gallery
 
-DATASETS = Path(__file__).resolve().parent.parent / "datasets"
+DATASETS = Path(__file__).resolve().parents[2] / "datasets"
 
 
 @pytest.fixture(autouse=True)
