@@ -3,7 +3,7 @@ the chart in the browser.
 
 The calculator runs the learner's own `monthly_cost` and `decide` (it holds no answer), so the
 test opens the solution notebook, where both are written; the released notebook shows a
-"not written yet" message in their place (tests/test_content_b.py checks that)."""
+"not written yet" message in their place (tests/content/test_m08_when_to_build.py checks that)."""
 
 from __future__ import annotations
 

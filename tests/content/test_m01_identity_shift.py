@@ -1,4 +1,4 @@
-"""The module 01 switch between the 2020 and the 2026 job."""
+"""Module 01: the switch between the 2020 and the 2026 job (course.toggle), live and headless."""
 
 from __future__ import annotations
 

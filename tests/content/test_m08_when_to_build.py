@@ -1,0 +1,314 @@
+"""Module 08: the cost calculator runs the learner's functions (it holds no answer of its
+own); ``course.checks.m08`` accepts the solutions, holds no reference and rejects wrong types,
+look-alikes and plausible wrong answers; the hidden tests are self-contained, accept the
+solution notebook's answers and reject wrong ones (the mutation suite grades more of them
+through the real pipeline: tests/mutants/m08_when_to_build.py)."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from course import data
+from course.checks import CheckFailed, m08
+from course.interactive import cost_calculator as cc
+from tests.content.solved import (
+    answer_namespace,
+    assert_hidden_test_grades,
+    assert_release_strips_hidden_tests,
+    assert_self_contained,
+    hidden_cases,
+)
+from tests.lookalikes import AlwaysEqual, EqualFloat, EqualStr
+from tests.notebook_tools import ROOT
+
+
+def monthly_cost() -> Callable[..., Any]:
+    return answer_namespace("08-when-to-build", "monthly-cost")["monthly_cost"]
+
+
+def decide() -> Callable[..., Any]:
+    return answer_namespace("08-when-to-build", "decide")["decide"]
+
+
+# --- the notebook -------------------------------------------------------------------------
+
+
+def test_module_specifics() -> None:
+    """What this module promises beyond the shape every notebook has (test_notebook_hygiene)."""
+    module = "08-when-to-build"
+    nb = json.loads((ROOT / "solutions" / module / f"{module}.ipynb").read_text("utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    sources = "".join("".join(c["source"]) for c in code)
+    assert sources.count("quiz.ask(") >= 5
+    grade_ids = [c["metadata"]["nbgrader"]["grade_id"] for c in nb["cells"]
+                 if "nbgrader" in c["metadata"]]
+    assert len(grade_ids) == len(set(grade_ids)), "duplicated nbgrader grade_id"
+
+
+# --- cost calculator ---------------------------------------------------------------------------
+
+
+def _broken(*args: Any) -> Any:
+    raise NotImplementedError()
+
+
+def test_calculator_holds_no_answer_of_module_08() -> None:
+    """The calculator ships neither exercise 1's bill nor exercise 2's rule: it runs the
+    learner's functions, so a wrong function shows a wrong number."""
+    assert not hasattr(cc, "api_monthly_cost") and not hasattr(cc, "SECONDS_PER_MONTH")
+    doubled = cc.monthly_costs(cc.Scenario(), lambda tps, k, p: 2 * monthly_cost()(tps, k, p))
+    assert doubled[cc.API] == 2 * cc.monthly_costs(cc.Scenario(), monthly_cost())[cc.API]
+    own_rule = cc.verdict(cc.Scenario(), monthly_cost(), lambda s: ("neither", ["mine"]))
+    assert own_rule.choice == "neither" and own_rule.reasons == ("mine",)
+
+
+def test_calculator_arithmetic_comes_from_the_cost_function() -> None:
+    cost = monthly_cost()
+    assert cc.requests_per_month(10_000, cost) == 25_920_000_000
+    assert math.isclose(cc.api_bill(cc.Scenario(), cost), 25_920_000.0)
+    assert math.isclose(cc.cost_per_1k_requests(25_920_000.0, 25_920_000_000), 1.0)
+    assert math.isclose(cc.break_even_tps(cc.Scenario(), cost), 30_000 / 2_592, rel_tol=1e-12)
+    assert cc.break_even_tps(cc.Scenario(price_per_1k_tokens=0.0), cost) == math.inf
+
+
+def test_calculator_defaults_follow_the_article_scenario() -> None:
+    scenario = cc.Scenario()
+    assert scenario.tps == 10_000 and scenario.latency_budget_ms == 50
+    assert scenario.inhouse_latency_ms < 10  # "single-digit milliseconds"
+
+
+def test_situation_is_what_decide_takes() -> None:
+    situation = cc.situation(cc.Scenario(), monthly_cost())
+    assert set(situation) == {"latency_budget_ms", "api_latency_ms", "inhouse_latency_ms",
+                              "api_quality", "inhouse_quality", "quality_bar",
+                              "api_data_approved", "api_monthly_cost", "inhouse_monthly_cost"}
+    assert decide()(situation)[0] == cc.IN_HOUSE
+
+
+def test_options_table_columns_and_values() -> None:
+    table = cc.options_table(cc.Scenario(), monthly_cost())
+    assert list(table["option"]) == list(cc.OPTIONS)
+    assert {"monthly_cost_usd", "cost_per_1k_usd", "latency_ms", "within_budget",
+            "quality", "meets_bar"} <= set(table)
+    api, own = table.iloc[0], table.iloc[1]
+    assert bool(api["within_budget"]) is False and bool(own["within_budget"]) is True
+    assert math.isclose(api["cost_per_1k_usd"], 1.0)
+    assert own["monthly_cost_usd"] == 30_000.0
+
+
+@pytest.mark.parametrize("changes, choice", [
+    ({}, cc.IN_HOUSE),                                                  # too slow and too dear
+    ({"tps": 1.0, "latency_budget_ms": 1000.0}, cc.API),                # cheap and fast enough
+    ({"tps": 1000.0, "latency_budget_ms": 1000.0}, cc.IN_HOUSE),        # fast enough, too dear
+    ({"tps": 1.0, "latency_budget_ms": 1000.0, "api_data_approved": False}, cc.IN_HOUSE),
+    ({"tps": 1.0, "inhouse_latency_ms": 80.0}, "neither"),              # nothing fits
+    ({"inhouse_quality": 0.7}, "hybrid"),                               # tree fast, not good enough
+    ({"tps": 1.0, "latency_budget_ms": 100.0, "api_latency_ms": 20.0,
+      "inhouse_latency_ms": 200.0}, cc.API),                            # only the API fits
+])
+def test_verdict_is_the_learners_decision(changes: dict[str, Any], choice: str) -> None:
+    result = cc.verdict(cc.Scenario(**changes), monthly_cost(), decide())
+    assert result.choice == choice
+    assert result.reasons and all(isinstance(r, str) and r for r in result.reasons)
+    assert result.facts and "Verdict" in result.html()
+
+
+def test_verdict_names_a_missing_or_broken_function() -> None:
+    html = cc.verdict_html(cc.Scenario(), _broken, decide())
+    assert "monthly_cost" in html and "not written yet" in html
+    html = cc.verdict_html(cc.Scenario(), monthly_cost(), _broken)
+    assert "decide" in html and "not written yet" in html
+    html = cc.verdict_html(cc.Scenario(), monthly_cost(), lambda s: "API")
+    assert "tuple" in html
+    html = cc.verdict_html(cc.Scenario(), lambda *a: "1", decide())
+    assert "plain number" in html
+
+
+@pytest.mark.parametrize("bad", [{"tps": 0}, {"tps": -1.0}, {"price_per_1k_tokens": math.nan},
+                                 {"tokens_per_request": "500"}, {"latency_budget_ms": math.inf},
+                                 {"api_quality": 1.5}, {"api_data_approved": 1}])
+def test_scenario_rejects_bad_numbers(bad: dict[str, Any]) -> None:
+    with pytest.raises(ValueError):
+        cc.Scenario(**bad)
+
+
+def test_cost_curve_spans_the_load() -> None:
+    curve = cc.cost_curve(cc.Scenario(tps=250_000.0), monthly_cost(), points=11)
+    assert set(curve["option"]) == set(cc.OPTIONS) and len(curve) == 22
+    assert math.isclose(curve["tps"].min(), 1.0) and math.isclose(curve["tps"].max(), 250_000.0)
+    flat = curve[curve["option"] == cc.IN_HOUSE]["monthly_cost_usd"]
+    assert flat.nunique() == 1
+    rising = curve[curve["option"] == cc.API]["monthly_cost_usd"]
+    assert rising.is_monotonic_increasing
+
+
+def test_charts_build_and_render() -> None:
+
+    spec = cc.chart(cc.Scenario(), monthly_cost()).to_dict()
+    assert len(spec["hconcat"]) == 2
+    assert cc.chart_svg(cc.Scenario(tps=5.0), monthly_cost()).lstrip().startswith("<svg")
+    load = cc.load_chart(data.load("request_stream")).to_dict()
+    assert "layer" in load
+    with pytest.raises(ValueError):
+        cc.load_chart(pd.DataFrame({"x": [1]}))
+
+
+def test_calculator_widget_is_headless_and_reacts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COURSE_WIDGETS", "live")
+    widget = cc.calculator(cc.Scenario(tps=10_072), cost_fn=monthly_cost(), decide_fn=decide())
+    controls = widget.children[0].children[0].children
+    sliders = {c.description: c for c in controls if type(getattr(c, "value", None)) is float
+               or type(getattr(c, "value", None)) is int}
+    assert len(sliders) == len(cc.SLIDERS)
+    approval = [c for c in controls if getattr(c, "description", "") == cc.APPROVAL_LABEL]
+    assert len(approval) == 1 and approval[0].value is True
+    verdict_box = widget.children[0].children[1]
+    assert "Verdict: in-house model" in verdict_box.value
+    sliders["budget (ms)"].value = 2000
+    sliders["TPS"].value = 1.0
+    assert "Verdict: API" in verdict_box.value
+    approval[0].value = False
+    assert "Verdict: in-house model" in verdict_box.value
+    assert widget.children[1].value.lstrip().startswith("<svg")
+
+
+def test_calculator_before_the_exercises_says_what_is_missing(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COURSE_WIDGETS", "live")
+    widget = cc.calculator(cost_fn=_broken, decide_fn=_broken)
+    assert "<code>monthly_cost</code> is not written yet" in widget.children[0].children[1].value
+    assert widget.children[1].value == ""
+    # a cell that uses the unanswered function fails as calling it would, naming it
+    with pytest.raises(NotImplementedError, match="monthly_cost"):
+        cc.options_table(cc.Scenario(), _broken)
+
+
+def test_where_nobody_can_click_the_calculator_is_plain_html(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COURSE_WIDGETS", "static")
+    calculator_html = cc.calculator(cc.Scenario(tps=10_072), cost_fn=monthly_cost(),
+                                    decide_fn=decide())._repr_html_()
+    assert "Verdict" in calculator_html and "<svg" in calculator_html
+
+
+# --- m08 ----------------------------------------------------------------------------------------
+
+
+def test_m08_accepts_the_solutions(capsys: pytest.CaptureFixture[str]) -> None:
+    m08.check_monthly_cost(monthly_cost())
+    m08.check_decide(decide())
+    assert capsys.readouterr().out.count("✅") == 2
+
+
+@pytest.mark.parametrize("bad", [
+    lambda *a: str(a[0] * 2_592_000 * a[1] / 1000 * a[2]),
+    lambda *a: AlwaysEqual(),
+    lambda *a: EqualFloat(0.0),
+    lambda *a: True,
+    lambda tps, tokens, price: tps * 86_400 * tokens / 1000 * price,     # a day, not a month
+    lambda tps, tokens, price: tps * 2_592_000 * tokens * price,          # forgot per 1k
+    lambda tps, tokens, price: 2_592_000 * tokens / 1000 * price,         # ignores tps
+    lambda tps, tokens, price: tps * 2_592_000 * price,                   # ignores tokens
+    "monthly_cost",
+])
+def test_m08_monthly_cost_rejects_wrong_answers(bad: Any) -> None:
+    with pytest.raises(CheckFailed):
+        m08.check_monthly_cost(bad)
+
+
+def test_m08_checks_hold_no_reference() -> None:
+    """The self-check module computes no bill: neither the seconds of a 30-day month nor a
+    table of expected choices appears in it."""
+    text = (ROOT / "course" / "checks" / "m08.py").read_text("utf-8")
+    for leak in ("2592000", "2_592_000", "30 * 24", "30 * DAY", "DECIDE_CASES", "digest"):
+        assert leak not in text, leak
+
+
+def test_m08_monthly_cost_message_hides_the_bill() -> None:
+    with pytest.raises(CheckFailed) as failure:
+        m08.check_monthly_cost(lambda tps, tokens, price: tps * tokens * price)
+    assert "2592000" not in str(failure.value) and "2,592,000" not in str(failure.value)
+
+
+def _wrong_decide(kind: str) -> Callable[..., Any]:
+    good = decide()
+
+    def wrapped(situation: dict) -> Any:
+        choice, reasons = good(situation)
+        if kind == "always-equal":
+            return (EqualStr(choice), reasons)
+        if kind == "list":
+            return [choice, reasons]
+        if kind == "reasons-str":
+            return (choice, " ".join(reasons))
+        if kind == "no-reasons":
+            return (choice, [])
+        if kind == "ignores-approval":
+            return good({**situation, "api_data_approved": True})
+        if kind == "ignores-quality":
+            return good({**situation, "api_quality": 1.0, "inhouse_quality": 1.0})
+        if kind == "tie-in-house":
+            tie = situation["api_monthly_cost"] == situation["inhouse_monthly_cost"]
+            return ("in-house model", ["tie"]) if tie and choice == "API" else (choice, reasons)
+        if kind == "hybrid-always":
+            return ("hybrid", ["a", "b"]) if choice == "in-house model" else (choice, reasons)
+        if kind == "mutates":
+            situation["api_monthly_cost"] = 0.0
+            return (choice, reasons)
+        raise AssertionError(kind)
+
+    return wrapped
+
+
+@pytest.mark.parametrize("kind", ["always-equal", "list", "reasons-str", "no-reasons",
+                                  "ignores-approval", "ignores-quality", "tie-in-house",
+                                  "hybrid-always", "mutates"])
+def test_m08_decide_rejects_wrong_answers(kind: str) -> None:
+    with pytest.raises(CheckFailed):
+        m08.check_decide(_wrong_decide(kind))
+
+
+def test_m08_reports_errors_as_failed_checks() -> None:
+    def broken(*args: Any) -> Any:
+        raise KeyError("oops")
+
+    with pytest.raises(CheckFailed, match="KeyError"):
+        m08.check_monthly_cost(broken)
+    with pytest.raises(CheckFailed, match="KeyError"):
+        m08.check_decide(broken)
+
+
+# --- the hidden tests in the notebook -----------------------------------------------------
+
+
+HIDDEN = [
+    ("08-when-to-build", "monthly-cost", "monthly_cost", monthly_cost,
+     [lambda: (lambda *a: "1"), lambda: (lambda *a: AlwaysEqual()),
+      lambda: (lambda *a: EqualFloat(0.0)),
+      lambda: (lambda tps, tokens, price: tps * 86_400 * tokens / 1000 * price)]),
+    ("08-when-to-build", "decide", "decide", decide,
+     [lambda: _wrong_decide("always-equal"), lambda: _wrong_decide("list"),
+      lambda: _wrong_decide("ignores-approval"), lambda: _wrong_decide("tie-in-house"),
+      lambda: _wrong_decide("mutates"), lambda: (lambda *a: AlwaysEqual())]),
+]
+
+
+@hidden_cases(HIDDEN)
+def test_hidden_tests_accept_the_solution_and_reject_wrong_answers(
+        module, exercise, name, good, bads) -> None:
+    assert_hidden_test_grades(module, exercise, name, good, bads)
+
+
+@pytest.mark.parametrize("exercise", [e for _, e, *_ in HIDDEN])
+def test_hidden_tests_are_self_contained(exercise: str) -> None:
+    assert_self_contained("08-when-to-build", exercise)
+
+
+def test_hidden_tests_are_stripped_from_the_release() -> None:
+    assert_release_strips_hidden_tests("08-when-to-build")

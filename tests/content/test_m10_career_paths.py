@@ -1,0 +1,195 @@
+"""Module 10: the path explorer runs the learner's ``recommend_path`` (no rule of its own);
+``course.checks.m10`` holds no reference and rejects wrong answers; the hidden test is
+self-contained, accepts the solution notebook's answer and rejects wrong ones (more in
+tests/mutants/m10_career_paths.py)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from course.checks import CheckFailed, m10
+from course.interactive import path_explorer as pe
+from tests.content.solved import (
+    answer_namespace,
+    assert_hidden_test_grades,
+    assert_release_strips_hidden_tests,
+    assert_self_contained,
+    hidden_cases,
+)
+from tests.lookalikes import AlwaysEqual, EqualStr
+from tests.notebook_tools import ROOT
+
+
+def recommend_path() -> Callable[[dict], Any]:
+    return answer_namespace("10-career-paths", "recommend-path")["recommend_path"]
+
+
+# --- the notebook -------------------------------------------------------------------------
+
+
+def test_module_specifics() -> None:
+    """What this module promises beyond the shape every notebook has (test_notebook_hygiene)."""
+    module = "10-career-paths"
+    nb = json.loads((ROOT / "solutions" / module / f"{module}.ipynb").read_text("utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    sources = "".join("".join(c["source"]) for c in code)
+    assert sources.count("quiz.ask(") >= 5
+    grade_ids = [c["metadata"]["nbgrader"]["grade_id"] for c in nb["cells"]
+                 if "nbgrader" in c["metadata"]]
+    assert len(grade_ids) == len(set(grade_ids)), "duplicated nbgrader grade_id"
+
+
+# --- path explorer -----------------------------------------------------------------------------
+
+
+def _broken(*args: Any) -> Any:
+    raise NotImplementedError()
+
+
+def test_explorer_holds_no_rule_of_its_own() -> None:
+    assert not hasattr(pe, "recommend") and not hasattr(pe, "AI_CRITERIA")
+    person = pe.profile("student", "enjoys_math")
+    assert pe.suggest(lambda p: "both", person).path == "both"
+    assert pe.suggest(lambda p: "ML engineering", person).path == "ML engineering"
+
+
+def test_explorer_and_graded_function_agree_on_every_profile() -> None:
+    solve = recommend_path()
+    for background in pe.BACKGROUNDS:
+        for flags in ((), ("enjoys_math",), ("wants_to_ship_fast", "api_not_enough"),
+                      ("small_company",)):
+            person = pe.profile(background, *flags)
+            assert pe.suggest(solve, person).path == solve(dict(person))
+
+
+def test_student_with_no_signal_gets_the_articles_student_advice() -> None:
+    assert pe.suggest(recommend_path(), pe.profile("student")).path == pe.AI_PATH
+
+
+def test_suggestion_explains_and_warns() -> None:
+    result = pe.suggest(recommend_path(), pe.profile("backend", "small_company"))
+    html = result.html()
+    assert result.path == pe.BOTH and pe.MIDDLE_WARNING in html
+    assert pe.FLAGS["small_company"] in html and pe.NEXT_STEP[pe.BOTH] in html
+
+
+def test_suggest_rejects_bad_answers_and_profiles() -> None:
+    with pytest.raises(ValueError, match="unknown"):
+        pe.profile("astronaut")
+    with pytest.raises(ValueError, match="unknown"):
+        pe.profile("student", "likes_cats")
+    with pytest.raises(ValueError, match="one of"):
+        pe.suggest(lambda p: "Both", pe.profile("student"))
+    with pytest.raises(NotImplementedError, match="recommend_path"):
+        pe.suggest(_broken, pe.profile("student"))
+    assert "not written yet" in pe.suggestion_html(_broken, pe.profile("student"))
+
+
+def test_suggest_passes_a_copy() -> None:
+    person = pe.profile("student")
+
+    def meddle(p: dict) -> str:
+        p["background"] = "backend"
+        return "both"
+
+    pe.suggest(meddle, person)
+    assert person["background"] == "student"
+
+
+def test_explorer_widget_is_headless_and_reacts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COURSE_WIDGETS", "live")
+    widget = pe.explorer(recommend_path(), pe.profile("other", "enjoys_math"))
+    result = widget.children[-1]
+    assert "Suggested path: ML engineering" in result.value
+    boxes = {c.description: c for c in widget.children if c.description in pe.FLAGS.values()}
+    assert len(boxes) == len(pe.FLAGS)
+    boxes[pe.FLAGS["small_company"]].value = True
+    assert "Suggested path: both" in result.value
+    boxes[pe.FLAGS["small_company"]].value = False
+    boxes[pe.FLAGS["enjoys_math"]].value = False
+    widget.children[0].value = "student"
+    assert "Suggested path: AI engineering" in result.value
+
+
+def test_where_nobody_can_click_the_explorer_is_plain_html(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COURSE_WIDGETS", "static")
+    explorer_html = pe.explorer(recommend_path(), pe.profile("other", "enjoys_math"))._repr_html_()
+    assert pe.FLAGS["enjoys_math"] in explorer_html and pe.ML_PATH in explorer_html
+
+
+# --- m10 ----------------------------------------------------------------------------------------
+
+
+def test_m10_accepts_the_solution() -> None:
+    m10.check_recommend_path(recommend_path())
+
+
+def test_m10_checks_hold_no_reference() -> None:
+    text = (ROOT / "course" / "checks" / "m10.py").read_text("utf-8")
+    assert "digest" not in text and "sha256" not in text
+
+
+def _wrong_path(kind: str) -> Callable[[dict], Any]:
+    good = recommend_path()
+
+    def wrapped(person: dict) -> Any:
+        answer = good(person)
+        if kind == "always-equal":
+            return AlwaysEqual()
+        if kind == "equal-str":
+            return EqualStr(answer)
+        if kind == "lowercase":
+            return answer.lower()
+        if kind == "list":
+            return [answer]
+        if kind == "always-both":
+            return "both"
+        if kind == "mutates":
+            person["background"] = "student"
+            return answer
+        if kind == "no-signal-both":
+            signal = any(person[f] for f in m10.FLAGS) or person["background"] in m10.SOFTWARE
+            return answer if signal else "both"
+        if kind == "counts-first":
+            return "AI engineering" if person["small_company"] else answer
+        raise AssertionError(kind)
+
+    return wrapped
+
+
+@pytest.mark.parametrize("kind", ["always-equal", "equal-str", "lowercase", "list",
+                                  "always-both", "mutates", "no-signal-both", "counts-first"])
+def test_m10_rejects_wrong_answers(kind: str) -> None:
+    with pytest.raises(CheckFailed):
+        m10.check_recommend_path(_wrong_path(kind))
+
+
+# --- the hidden tests in the notebook -----------------------------------------------------
+
+
+HIDDEN = [
+    ("10-career-paths", "recommend-path", "recommend_path", recommend_path,
+     [lambda: _wrong_path("always-equal"), lambda: _wrong_path("equal-str"),
+      lambda: _wrong_path("always-both"), lambda: _wrong_path("no-signal-both"),
+      lambda: _wrong_path("mutates"), lambda: _wrong_path("list")]),
+]
+
+
+@hidden_cases(HIDDEN)
+def test_hidden_tests_accept_the_solution_and_reject_wrong_answers(
+        module, exercise, name, good, bads) -> None:
+    assert_hidden_test_grades(module, exercise, name, good, bads)
+
+
+@pytest.mark.parametrize("exercise", [e for _, e, *_ in HIDDEN])
+def test_hidden_tests_are_self_contained(exercise: str) -> None:
+    assert_self_contained("10-career-paths", exercise)
+
+
+def test_hidden_tests_are_stripped_from_the_release() -> None:
+    assert_release_strips_hidden_tests("10-career-paths")
