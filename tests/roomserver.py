@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import re
 import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,16 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.processes import free_port, stop_by_pid, wait_until_answering
+
 REPO = Path(__file__).resolve().parents[1]
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 10.0
-
-
-def free_port() -> int:
-    """A port free on 127.0.0.1 right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -72,19 +64,13 @@ class RoomServer:
             self.process = subprocess.Popen(self.command(), cwd=REPO, stdout=out,
                                             stderr=subprocess.STDOUT,
                                             stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"room server exited ({self.process.returncode}):\n"
-                                   f"{self.log_tail()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/api/health", timeout=2):
-                    break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.1)  # polling a real condition
-        else:
+        try:
+            wait_until_answering(
+                self.process, lambda: urllib.request.urlopen(f"{self.url}/api/health", timeout=2).close(),
+                name="room server", log_tail=self.log_tail, timeout=START_TIMEOUT)
+        except TimeoutError:
             self.stop()
-            raise TimeoutError(f"room server did not answer:\n{self.log_tail()}")
+            raise
         text = self.log.read_text(errors="replace")
         self.code = re.findall(r"Room code: (\w+)", text)[-1]
         self.token = re.findall(r"\?token=([\w-]+)", text)[-1]
@@ -97,13 +83,9 @@ class RoomServer:
             return
         if kill:
             process.send_signal(signal.SIGKILL)
+            process.wait(timeout=STOP_TIMEOUT)
         else:
-            process.terminate()
-        try:
-            process.wait(timeout=STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=STOP_TIMEOUT)
+            stop_by_pid(process, STOP_TIMEOUT)
 
     def restart(self, kill: bool = True) -> None:
         """Stop (by default SIGKILL: a crash) and start again on the same port and db."""

@@ -11,15 +11,14 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 from course import lab
+from tests.processes import free_port, stop_by_pid, wait_until_answering
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -69,13 +68,6 @@ class LabServer:
         return "\n".join(text.splitlines()[-lines:])
 
 
-def free_port() -> int:
-    """A port that is free on 127.0.0.1 right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def copy_course(repo: Path, target: Path) -> Path:
     """Copy ``notebooks/`` and ``solutions/`` into ``target`` (the server's root)."""
     target.mkdir(parents=True, exist_ok=True)
@@ -115,17 +107,8 @@ def server_env(state: Path) -> dict[str, str]:
 
 def wait_until_ready(server: LabServer, timeout: float = START_TIMEOUT) -> None:
     """Poll ``/api/status`` until the server answers; fail early if it exits."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"jupyter lab exited ({server.process.returncode}):\n"
-                               f"{server.log_tail()}")
-        try:
-            server.api("/api/status")
-            return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.25)  # polling interval of a real condition, not a fixed wait
-    raise TimeoutError(f"jupyter lab did not answer within {timeout:.0f}s:\n{server.log_tail()}")
+    wait_until_answering(server.process, lambda: server.api("/api/status"), name="jupyter lab",
+                         log_tail=server.log_tail, timeout=timeout, interval=0.25)
 
 
 def start(repo: Path, state: Path) -> LabServer:
@@ -158,9 +141,4 @@ def stop(server: LabServer) -> None:
                 server.api(f"/api/kernels/{kernel['id']}", method="DELETE")
         except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
             pass
-        process.terminate()
-        try:
-            process.wait(timeout=STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=STOP_TIMEOUT)
+        stop_by_pid(process, STOP_TIMEOUT)
