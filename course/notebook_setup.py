@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+_HOW = {"live": "live", "png": "as images", "svg": "as images", "spec": "as Vega-Lite specs"}
+
 
 def setup(renderer: str | None = None, quiet: bool = False) -> dict[str, object]:
     """Register the chart theme, pick an offline renderer, set display options.
@@ -24,6 +26,6 @@ def setup(renderer: str | None = None, quiet: bool = False) -> dict[str, object]
     pd.set_option("display.float_format", "{:,.2f}".format)
     datasets: Path = paths.datasets_dir()
     if not quiet:
-        print(f"Course ready: charts render {'live' if chosen == 'live' else 'as images'}; "
+        print(f"Course ready: charts render {_HOW[chosen]}; "
               f"data from {datasets.name}/")
     return {"renderer": chosen, "datasets": datasets}

@@ -3,8 +3,10 @@
 Live in JupyterLab (or VS Code) charts use Altair's ``jupyter`` renderer in offline mode
 (anywidget + vl-convert's bundled Vega). Headless runs (nbgrader, nbconvert, nbval, the
 tests) embed an SVG made by vl-convert, so executed notebooks stay small (about a fifth of
-the same chart as PNG) and still show every chart.
-``COURSE_RENDERER`` = ``live`` | ``png`` | ``svg`` overrides the choice.
+the same chart as PNG) and still show every chart. While ``course autograde`` grades, no grade
+depends on a chart, so its sandbox sets ``COURSE_RENDERER=spec``: charts are emitted as their
+Vega-Lite spec (Altair's ``mimetype`` renderer) and vl-convert never starts.
+``COURSE_RENDERER`` = ``live`` | ``png`` | ``svg`` | ``spec`` overrides the choice.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ import os
 LIVE_MARKERS = ("JPY_SESSION_NAME", "VSCODE_PID")
 
 
+RENDERERS = ("live", "png", "svg", "spec")
+
+
 def choose_renderer(environ: os._Environ[str] | dict[str, str] | None = None) -> str:
-    """Return ``"live"``, ``"png"`` or ``"svg"`` for this process's environment."""
+    """Return ``"live"``, ``"png"``, ``"svg"`` or ``"spec"`` for this process's environment."""
     env = os.environ if environ is None else environ
     forced = env.get("COURSE_RENDERER", "").strip().lower()
-    if forced in {"live", "png", "svg"}:
+    if forced in RENDERERS:
         return forced
     if env.get("NBGRADER_EXECUTION"):
         return "svg"
@@ -55,6 +60,8 @@ def enable(kind: str | None = None) -> str:
         alt.renderers.enable("jupyter", offline=True)
     elif kind == "svg":
         alt.renderers.enable("svg")
+    elif kind == "spec":
+        alt.renderers.enable("mimetype")
     else:
         alt.renderers.enable("png", scale_factor=1.0)
     return kind

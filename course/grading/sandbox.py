@@ -19,6 +19,7 @@ from pathlib import Path
 
 HOME = "/home/learner"
 WORK = f"{HOME}/work"
+ROOT_DIRS = ("lib", "lib64", "bin", "sbin", "lib32")
 SYSTEM_DIRS = ("/usr", "/etc/alternatives", "/etc/fonts", "/etc/ssl", "/etc/ld.so.cache",
                "/etc/localtime", "/etc/mime.types")
 
@@ -81,11 +82,11 @@ def _base_args() -> list[str]:
     args = ["--unshare-all", "--die-with-parent", "--hostname", "sandbox",
             "--uid", "65534", "--gid", "65534", "--proc", "/proc", "--dev", "/dev",
             "--tmpfs", "/tmp", "--tmpfs", "/home", "--dir", HOME, "--dir", WORK]
-    for name in ("lib", "lib64", "bin", "sbin", "lib32"):
+    for link, target in root_symlinks():
+        args += ["--symlink", str(target), str(link)]
+    for name in ROOT_DIRS:
         path = Path("/") / name
-        if path.is_symlink():
-            args += ["--symlink", str(path.readlink()), str(path)]
-        elif path.is_dir():
+        if path.is_dir() and not path.is_symlink():
             args += ["--ro-bind", str(path), str(path)]
     for system_dir in SYSTEM_DIRS:
         args += ["--ro-bind-try", system_dir, system_dir]
@@ -94,11 +95,27 @@ def _base_args() -> list[str]:
     return args
 
 
+def root_symlinks() -> list[tuple[Path, Path]]:
+    """``(link, target)`` for ``/lib``, ``/bin``... where the system makes them symlinks."""
+    links = [Path("/") / name for name in ROOT_DIRS]
+    return [(link, link.readlink()) for link in links if link.is_symlink()]
+
+
+def read_only_paths() -> list[Path]:
+    """What the kernel sees read-only, at the same path: system, Python, course, datasets."""
+    dirs = [Path("/") / name for name in ROOT_DIRS]
+    found = [d for d in dirs if d.is_dir() and not d.is_symlink()]
+    found += [Path(p) for p in SYSTEM_DIRS if Path(p).exists()]
+    return found + _python_dirs() + _course_dirs()
+
+
 def environment(sandboxed: bool) -> dict[str, str]:
     """The kernel's environment variables."""
     env = {"PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
            "LANG": "C.UTF-8", "NBGRADER_EXECUTION": "autograde", "MPLBACKEND": "agg",
-           "PYDEVD_DISABLE_FILE_VALIDATION": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+           "PYDEVD_DISABLE_FILE_VALIDATION": "1", "PYTHONDONTWRITEBYTECODE": "1",
+           # no grade depends on a chart: emit its Vega-Lite spec, never start vl-convert
+           "COURSE_RENDERER": "spec"}
     if sandboxed:
         env["HOME"] = HOME
     data = datasets_dir()
