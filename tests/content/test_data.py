@@ -17,7 +17,7 @@ DATASETS = ROOT / "datasets"
 SYNTHETIC = {"request_logs", "feature_drift", "request_stream"}
 ROWS = {
     "salaries": 12, "market_growth": 5, "ai_tool_adoption": 3, "job_share": 2,
-    "hiring_facts": 10, "skills": 20, "tools": 13,
+    "hiring_facts": 10, "skills": 17, "tools": 13,
     "request_logs": 3000, "feature_drift": 228, "request_stream": 3600,
 }
 
@@ -106,6 +106,10 @@ def test_skill_and_tool_maps_cover_both_sides() -> None:
     skills = data.load("skills")
     assert set(skills["concept_id"]) == {"C4.1", "C4.2", "C4.3", "C4.4"}
     assert set(skills["owner"]) == {"ML engineer", "AI product engineer", "shared"}
+    # "What stays" is three of the differentiators (one row per skill), not a second list.
+    assert skills["skill"].is_unique
+    stays = skills[skills["stays"]]
+    assert set(stays["category"]) == {"differentiating"} and len(stays) == 3
     tools = data.load("tools").set_index("tool")
     # Which bench a tool belongs on is module 02's graded answer: the dataset must not say.
     assert "workbench" not in tools.columns

@@ -157,7 +157,8 @@ def test_module_01_bank_has_the_ids_the_notebook_uses():
     bank = load_bank("01-identity-shift")
     assert {qid: q.type for qid, q in bank.questions.items()} == {
         "identity-2026": "single", "growing-skills": "multiple",
-        "pipeline-order": "ordering", "handoff": "text", "commodity-share": "numeric"}
+        "pipeline-order": "ordering", "handoff": "text", "commodity-share": "numeric",
+        "system-parts": "single", "swap-provider": "multiple"}
 
 
 def test_real_notebooks_and_banks_agree():
