@@ -55,11 +55,14 @@ def enable(kind: str | None = None) -> str:
     """Enable the chosen renderer in Altair and return its name."""
     import altair as alt
 
+    from course.charts import accessible
+
     kind = kind or choose_renderer()
+    accessible.register()  # the same renderers, plus a text alternative for every chart
     if kind == "live":
-        alt.renderers.enable("jupyter", offline=True)
+        alt.renderers.enable("course-live", offline=True)
     elif kind == "svg":
-        alt.renderers.enable("svg")
+        alt.renderers.enable("course-svg")
     elif kind == "spec":
         alt.renderers.enable("mimetype")
     else:

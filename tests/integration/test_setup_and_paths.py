@@ -44,7 +44,7 @@ def test_setup_registers_theme_and_static_renderer(capsys):
     chosen = setup()
     assert chosen["renderer"] == "svg" and chosen["datasets"] == ROOT / "datasets"
     assert alt.theme.active == "course"
-    assert alt.renderers.active == "svg"
+    assert alt.renderers.active == "course-svg"  # Altair's SVG plus a text alternative
     assert "Course ready" in capsys.readouterr().out
 
 
