@@ -17,7 +17,9 @@ from course.checks import (
 )
 
 METRIC_COLUMNS = ["requests", "error_rate", "malformed_rate", "p95_ms"]
-ACTIONS = ("roll back", "retrain", "escalate")
+ACTIONS = ("roll back", "retrain", "watch", "escalate")
+SEVERITIES = ("SEV1", "SEV2", "SEV3")
+OWNERS = ("ml-oncall", "model-owner", "security", "provider")
 
 
 def check_window_metrics(window_metrics: Callable[..., Any], calls: Any) -> None:
@@ -89,10 +91,24 @@ def check_retrain_features(retrain_features: Callable[..., Any], drift: Any) -> 
     passed(f"retrain_features returns a sorted list ({len(found)} feature(s) here).")
 
 
-def check_triage(triage: Callable[[dict[str, Any]], Any]) -> None:
-    """Every incident gets one of the three actions, as a string."""
-    for incident in labs.incidents():
-        action = triage(incident)
-        expect_type(action, str, f"triage({incident['id']})")
-        expect_true(action in ACTIONS, f"triage must return one of {ACTIONS}, not {action!r}.")
-    passed("triage answers every incident with roll back, retrain or escalate.")
+def check_triage(decisions: Any) -> None:
+    """One decision per incident, each naming a known severity, owner and action.
+
+    Shape only: a right and a wrong decision with valid names get the same message.
+    """
+    expect_type(decisions, dict, "decisions")
+    ids = [incident["id"] for incident in labs.incidents()]
+    missing = [i for i in ids if i not in decisions]
+    expect_true(not missing, f"decide every incident; missing: {', '.join(missing)}.")
+    extra = [str(key) for key in decisions if key not in ids]
+    expect_true(not extra, f"only the incidents of labs.incidents(); unknown: {', '.join(extra)}.")
+    for incident_id in ids:
+        decision = decisions[incident_id]
+        expect_type(decision, dict, f"decisions[{incident_id!r}]")
+        expect_equal(sorted(decision), ["action", "owner", "severity"],
+                     f"the keys of decisions[{incident_id!r}]")
+        for key, allowed in (("severity", SEVERITIES), ("owner", OWNERS), ("action", ACTIONS)):
+            expect_true(decision[key] in allowed,
+                        f"{incident_id}: {key} must be one of {allowed}, not {decision[key]!r}.")
+    passed("every incident has a severity, an owner and an action from the lists "
+           "(whether they are right is for the hidden tests).")

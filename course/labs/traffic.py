@@ -144,31 +144,48 @@ def _pick(rng: random.Random, probs: list[float]) -> int:
 def incidents() -> list[dict[str, Any]]:
     """Incident reports for the triage exercise: evidence only, no verdicts.
 
-    Keys: ``id``, ``summary``, ``started_after_release`` (a new model version went live
-    shortly before), ``previous_version_healthy``, ``drift_alert`` (input PSI over the
-    threshold), ``quality_drop`` (share of good answers lost), ``malformed_rate``,
-    ``provider_status`` (``"ok"`` or ``"degraded"``), ``safety_issue``.
+    Keys: ``id``, ``summary``, ``alerts`` (the lab's alerts firing now: ``error_rate``,
+    ``malformed_rate``, ``p95_ms``), ``answered_share`` (requests that still end with a usable
+    answer, fallbacks included), ``started_after_release`` (a new model or prompt version went
+    live shortly before), ``previous_version_healthy``, ``drift_weeks`` (weeks in a row with an
+    input feature's PSI over 0.2), ``quality_drop`` (share of good answers lost on the labelled
+    sample), ``provider_status`` (``"ok"`` or ``"degraded"``), ``safety_issue`` (personal data
+    or harmful content seen in answers).
     """
     def incident(id_: str, summary: str, **evidence: Any) -> dict[str, Any]:
-        base = {"started_after_release": False, "previous_version_healthy": True,
-                "drift_alert": False, "quality_drop": 0.0, "malformed_rate": 0.01,
+        base = {"alerts": [], "answered_share": 0.99, "started_after_release": False,
+                "previous_version_healthy": True, "drift_weeks": 0, "quality_drop": 0.0,
                 "provider_status": "ok", "safety_issue": False}
         base.update(evidence)
         return {"id": id_, "summary": summary, **base}
 
     return [
-        incident("INC-1", "JSON parse errors jumped to 24% an hour after v2 went live",
-                 started_after_release=True, malformed_rate=0.24, quality_drop=0.07),
-        incident("INC-2", "Accuracy slid over three weeks; Spanish tickets doubled",
-                 drift_alert=True, quality_drop=0.06),
-        incident("INC-3", "Answers quote another customer's order number",
-                 safety_issue=True, quality_drop=0.01),
-        incident("INC-4", "Quality fell 9 points, no release, inputs look stable",
-                 quality_drop=0.09),
-        incident("INC-5", "Latency and 503s spike; the provider's status page is red",
-                 provider_status="degraded", malformed_rate=0.0),
-        incident("INC-6", "New version shipped, quality dropped, but v1 was also failing",
-                 started_after_release=True, previous_version_healthy=False,
-                 quality_drop=0.05),
+        incident("INC-1", "An hour after v2 went live, 24% of answers fail JSON validation; "
+                 "v1 had run cleanly for a month; the fallback catches most of them",
+                 alerts=["malformed_rate"], answered_share=0.95, started_after_release=True,
+                 quality_drop=0.07),
+        incident("INC-2", "Accuracy on the weekly labelled sample slid 6 points over three "
+                 "weeks while Spanish tickets doubled; no release for a month",
+                 drift_weeks=3, quality_drop=0.06),
+        incident("INC-3", "Two customers report answers that quote another customer's order "
+                 "number; a new prompt went live this morning and the old one never did this",
+                 started_after_release=True, quality_drop=0.01, safety_issue=True),
+        incident("INC-4", "Quality on the labelled sample fell 9 points this week; no release, "
+                 "no input drift, and the provider reports nothing",
+                 answered_share=0.98, quality_drop=0.09),
+        incident("INC-5", "Timeouts and 503s on 40% of primary calls since 14:10; v2 went live "
+                 "at 13:40 after a clean canary; the provider's status page turned red at "
+                 "14:05 for all its customers; the secondary answers, slowly",
+                 alerts=["error_rate", "p95_ms"], answered_share=0.96,
+                 started_after_release=True, provider_status="degraded"),
+        incident("INC-6", "v3 shipped yesterday and malformed answers rose to 8%, but v2 showed "
+                 "the same spikes last week before anyone looked",
+                 alerts=["malformed_rate"], answered_share=0.94, started_after_release=True,
+                 previous_version_healthy=False, quality_drop=0.05),
+        incident("INC-7", "A marketing campaign brought unusually long tickets: ticket_length "
+                 "crossed PSI 0.2 this week, for the first time; quality is unchanged",
+                 drift_weeks=1),
+        incident("INC-8", "The primary and the secondary both return 503s; four tickets in five "
+                 "end at the needs_human default; the provider's status page is red",
+                 alerts=["error_rate"], answered_share=0.2, provider_status="degraded"),
     ]
-

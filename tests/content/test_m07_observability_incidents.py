@@ -41,8 +41,10 @@ def test_wrong_types_and_always_equal_objects_lose_exactly_their_points() -> Non
                  "    a = _np.clip(_np.asarray(actual, float), eps, None)\n"
                  "    if e.shape != a.shape:\n        raise ValueError('bins')\n"
                  "    return _np.sum((a - e) * _np.log(a / e))\n")
-    misspelt = ("def triage(incident):\n"
-                "    return 'rollback' if incident['started_after_release'] else 'escalate'\n")
+    misspelt = ("from course import labs as _labs\n"
+                "decisions = {i['id']: {'severity': 'SEV2', 'owner': 'ml-oncall',\n"
+                "                       'action': 'rollback' if i['started_after_release'] else 'escalate'}\n"
+                "             for i in _labs.incidents()}\n")
     graded = grade(MODULE, {"07-psi": numpy_psi, "07-triage": misspelt})
     assert graded.scores["07-psi-tests"] == 0 and graded.scores["07-drift-tests"] == 3
     assert graded.total == 16 - 2 - 4
@@ -57,13 +59,76 @@ def test_drift_and_triage_on_the_incident_scenarios(solved: Graded) -> None:
     shares = labs.scenario("drifting-inputs", seed=0).extras["feature_shares"]
     drift = ns["drift_table"](shares)
     assert ns["retrain_features"](drift) == ["language", "ticket_length"]
-    assert [ns["triage"](i) for i in labs.incidents()] == [
-        "roll back", "retrain", "escalate", "escalate", "escalate", "escalate"]
+    decisions = ns["decisions"]
+    assert sorted(decisions) == [i["id"] for i in labs.incidents()]
+    assert [decisions[i["id"]]["action"] for i in labs.incidents()] == [
+        "roll back", "retrain", "escalate", "escalate", "escalate", "escalate", "watch", "escalate"]
     sc = labs.scenario("bad-release-v2", seed=1)
     ns["run_traffic"](sc, minutes=90)
     fired = ns["alerts"](ns["window_metrics"](sc.log()))
     assert fired and {a["metric"] for a in fired} == {"malformed_rate"}
     assert min(a["window"] for a in fired).hour == 10, "alerts start when v2 goes live"
+
+
+def test_the_triage_self_check_says_the_same_to_right_and_wrong_decisions(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from course import checks
+
+    right = {"INC-1": ("SEV2", "ml-oncall", "roll back"), "INC-2": ("SEV3", "model-owner", "retrain"),
+             "INC-3": ("SEV1", "security", "escalate"), "INC-4": ("SEV3", "model-owner", "escalate"),
+             "INC-5": ("SEV2", "provider", "escalate"), "INC-6": ("SEV2", "model-owner", "escalate"),
+             "INC-7": ("SEV3", "model-owner", "watch"), "INC-8": ("SEV1", "provider", "escalate")}
+    wrong = {**right, "INC-3": ("SEV2", "ml-oncall", "roll back"),
+             "INC-7": ("SEV3", "model-owner", "retrain")}
+    said = []
+    for table in (right, wrong):
+        decisions = {i: dict(zip(("severity", "owner", "action"), d, strict=True))
+                     for i, d in table.items()}
+        checks.run(checks.m07.check_triage, decisions)
+        said.append(capsys.readouterr().out)
+    assert said[0] == said[1] and "✅" in said[0]
+    del decisions["INC-8"]
+    checks.run(checks.m07.check_triage, decisions)
+    assert "missing: INC-8" in capsys.readouterr().out
+    decisions["INC-8"] = {"severity": "high", "owner": "provider", "action": "escalate"}
+    checks.run(checks.m07.check_triage, decisions)
+    assert "severity must be one of" in capsys.readouterr().out
+
+
+# -- the production counterparts carry the lab's numbers ----------------------------------
+
+
+def test_the_prometheus_rule_encodes_the_alert_the_learner_wrote(solved: Graded) -> None:
+    import inspect
+    import re
+
+    import yaml
+
+    ns = solved.namespace
+    rule = yaml.safe_load(ns["rule_yaml"])["groups"][0]["rules"][0]
+    threshold = inspect.signature(ns["alerts"]).parameters["max_malformed_rate"].default
+    assert threshold == 0.05
+    assert float(re.search(r"\) > ([0-9.]+)", rule["expr"]).group(1)) == threshold
+    assert rule["for"] == "10m" and set(re.findall(r"\[(\w+)\]", rule["expr"])) == {"10m"}
+    assert re.search(r">= (\d+)", rule["expr"]).group(1) == "50"
+    assert rule["labels"]["severity"] in ("SEV1", "SEV2", "SEV3")
+    assert rule["annotations"]["runbook_url"].startswith("https://")
+
+
+def test_the_spans_and_the_drift_report_repeat_the_labs_numbers(solved: Graded) -> None:
+    ns = solved.namespace
+    spans = ns["spans"]
+    calls = spans[spans["span"] == "model.call"]
+    assert list(calls["outcome"]) == ["InternalServerError", "ok"]
+    assert list(calls["duration_ms"]) == [50.0, 1691.1]  # the log lines' duration_ms
+    assert set(calls["parent"]) == {"ticket.classify"} and spans["trace_id"].nunique() == 1
+    root = spans[spans["span"] == "ticket.classify"]["duration_ms"].item()
+    assert root == round(sum(calls["duration_ms"]), 1)
+    report, drift = ns["report"], ns["drift"]
+    assert report.loc["transaction_amount", "w10"] == drift.query(
+        "feature == 'transaction_amount' and week_index == 10")["psi"].item()
+    assert report["retrain?"].to_dict() == {"account_age_days": False, "merchant_category": False,
+                                            "transaction_amount": True}
 
 
 # -- the student release and the instructor notes ----------------------------------------

@@ -11,6 +11,13 @@ _DRIFT = ("07-drift-tests", "07-drift-answer")
 _RETRAIN = ("07-retrain-tests", "07-retrain-answer")
 _TRIAGE = ("07-triage-tests", "07-triage-answer")
 
+
+def _line(number: int, severity: str, owner: str, action: str) -> str:
+    """One line of the solution's decisions dict."""
+    return (f'    "INC-{number}": {{"severity": "{severity}", "owner": "{owner}", '
+            f'"action": "{action}"}},')
+
+
 MUTANTS = [
     # -- window_metrics ----------------------------------------------------------------
     Mutant(*_METRICS, name="malformed-over-all-calls",
@@ -158,47 +165,40 @@ MUTANTS = [
            why="takes the last rows of the table instead of the last weeks",
            replace=(('recent = drift[drift["week_index"].isin(last)]',
                      'recent = drift.sort_values("week_index").tail(weeks * drift["feature"].nunique())'),)),
-    # -- triage ------------------------------------------------------------------------
-    Mutant(*_TRIAGE, name="release-before-safety",
-           why="rolls back a release with a safety issue instead of escalating",
-           source=('def triage(incident):\n'
-                   '    """Roll back, retrain or escalate, from an incident\'s evidence."""\n'
-                   '    if incident["started_after_release"] and incident["previous_version_healthy"]:\n'
-                   '        return "roll back"\n'
-                   '    if incident["safety_issue"]:\n'
-                   '        return "escalate"\n'
-                   '    if incident["provider_status"] == "degraded":\n'
-                   '        return "escalate"\n'
-                   '    if incident["drift_alert"] and incident["quality_drop"] > 0:\n'
-                   '        return "retrain"\n'
-                   '    return "escalate"\n')),
-    Mutant(*_TRIAGE, name="ignores-previous-health",
-           why="rolls back to a previous version that was failing too",
-           replace=(('if incident["started_after_release"] and incident["previous_version_healthy"]:',
-                     'if incident["started_after_release"]:'),)),
+    # -- triage (decisions on eight fixed incidents) -----------------------------------
+    Mutant(*_TRIAGE, name="release-always-rolls-back",
+           why="blames the last release: rolls back the data leak and the provider outage",
+           replace=((_line(3, "SEV1", "security", "escalate"),
+                     _line(3, "SEV1", "ml-oncall", "roll back")),
+                    (_line(5, "SEV2", "provider", "escalate"),
+                     _line(5, "SEV2", "ml-oncall", "roll back")))),
+    Mutant(*_TRIAGE, name="rollback-to-a-broken-version",
+           why="rolls back although the previous version failed the same way",
+           replace=((_line(6, "SEV2", "model-owner", "escalate"),
+                     _line(6, "SEV2", "ml-oncall", "roll back")),)),
     Mutant(*_TRIAGE, name="drift-alone-retrains",
-           why="retrains on a drift alert without any quality drop",
-           replace=(('if incident["drift_alert"] and incident["quality_drop"] > 0:',
-                     'if incident["drift_alert"]:'),)),
-    Mutant(*_TRIAGE, name="quality-drop-alone-retrains",
-           why="retrains whenever quality fell, with no drift evidence",
-           replace=(('if incident["drift_alert"] and incident["quality_drop"] > 0:',
-                     'if incident["quality_drop"] > 0:'),)),
-    Mutant(*_TRIAGE, name="provider-after-release",
-           why="rolls back during a provider outage that happens to follow a release",
-           source=('def triage(incident):\n'
-                   '    """Roll back, retrain or escalate, from an incident\'s evidence."""\n'
-                   '    if incident["safety_issue"]:\n'
-                   '        return "escalate"\n'
-                   '    if incident["started_after_release"] and incident["previous_version_healthy"]:\n'
-                   '        return "roll back"\n'
-                   '    if incident["provider_status"] == "degraded":\n'
-                   '        return "escalate"\n'
-                   '    if incident["drift_alert"] and incident["quality_drop"] > 0:\n'
-                   '        return "retrain"\n'
-                   '    return "escalate"\n')),
-    Mutant(*_TRIAGE, name="unknown-cause-retrains",
-           why="retrains when nothing explains the incident, instead of escalating",
-           replace=(('        return "retrain"\n    return "escalate"',
-                     '        return "retrain"\n    return "retrain"'),)),
+           why="retrains on one week of drift with quality unchanged",
+           replace=((_line(7, "SEV3", "model-owner", "watch"),
+                     _line(7, "SEV3", "model-owner", "retrain")),)),
+    Mutant(*_TRIAGE, name="unexplained-drop-retrains",
+           why="retrains a quality drop that has no drift behind it, instead of escalating",
+           replace=((_line(4, "SEV3", "model-owner", "escalate"),
+                     _line(4, "SEV3", "model-owner", "retrain")),)),
+    Mutant(*_TRIAGE, name="severity-by-report-count",
+           why="two reports and no alert read as minor, though data was exposed",
+           replace=((_line(3, "SEV1", "security", "escalate"),
+                     _line(3, "SEV3", "security", "escalate")),)),
+    Mutant(*_TRIAGE, name="fallback-hides-the-outage",
+           why="an alert fires, so SEV2, missing that four users in five get no answer",
+           replace=((_line(8, "SEV1", "provider", "escalate"),
+                     _line(8, "SEV2", "provider", "escalate")),)),
+    Mutant(*_TRIAGE, name="slow-trend-pages",
+           why="pages the on-call for a slow three-week slide with no alert firing",
+           replace=((_line(2, "SEV3", "model-owner", "retrain"),
+                     _line(2, "SEV2", "model-owner", "retrain")),)),
+    Mutant(*_TRIAGE, name="we-own-the-vendor-outage",
+           why="keeps a provider outage as the on-call's own incident",
+           replace=((_line(5, "SEV2", "provider", "escalate"),
+                     _line(5, "SEV2", "ml-oncall", "escalate")),)),
 ]
+

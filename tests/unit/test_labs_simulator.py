@@ -212,7 +212,7 @@ def test_log_tables_match_the_bundled_datasets_columns():
 
 def test_incident_reports_carry_evidence_only():
     reports = labs.incidents()
-    assert len(reports) == 6 and len({r["id"] for r in reports}) == 6
+    assert len(reports) == 8 and len({r["id"] for r in reports}) == 8
     for report in reports:
-        assert not {"action", "verdict", "answer"} & set(report)
+        assert not {"action", "verdict", "answer", "severity", "owner"} & set(report)
         assert isinstance(report["quality_drop"], float) and math.isfinite(report["quality_drop"])
