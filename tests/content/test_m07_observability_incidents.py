@@ -124,7 +124,7 @@ def test_the_spans_and_the_drift_report_repeat_the_labs_numbers(solved: Graded) 
     assert set(calls["parent"]) == {"ticket.classify"} and spans["trace_id"].nunique() == 1
     root = spans[spans["span"] == "ticket.classify"]["duration_ms"].item()
     assert root == round(sum(calls["duration_ms"]), 1)
-    report, drift = ns["report"], ns["drift"]
+    report, drift = ns["drift_report"], ns["drift"]
     assert report.loc["transaction_amount", "w10"] == drift.query(
         "feature == 'transaction_amount' and week_index == 10")["psi"].item()
     assert report["retrain?"].to_dict() == {"account_age_days": False, "merchant_category": False,
