@@ -178,7 +178,7 @@ def measure(modules: Sequence[str], students: int, changed: int, quick: bool,
             log: Any = print) -> Outcome:
     """Prepare the class once, then grade it every way on fresh copies (one run)."""
     from bench.autograde import prepare
-    from course.grading.testing import DaskCluster
+    from tests.grading_tools import DaskCluster
 
     outcome = Outcome(list(modules), students, changed)
     with tempfile.TemporaryDirectory(prefix="course-bench-cluster-") as scratch:

@@ -13,7 +13,7 @@ import pytest
 
 from course.cli import main
 from course.grading import sandbox
-from course.grading.testing import course_cmd, grade_scores, nbgrader_cmd, run, synthetic
+from tests.grading_tools import course_cmd, grade_scores, nbgrader_cmd, run, synthetic
 
 pytestmark = pytest.mark.slow
 

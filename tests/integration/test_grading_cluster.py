@@ -14,7 +14,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from course.grading.testing import (
+from tests.grading_tools import (
     DaskCluster,
     course_cmd,
     env,

@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from course.grading.testing import DaskCluster, course_cmd, grade_scores, nbgrader_cmd, run
+from tests.grading_tools import DaskCluster, course_cmd, grade_scores, nbgrader_cmd, run
 
 pytestmark = pytest.mark.slow
 

@@ -17,7 +17,7 @@ import pytest
 
 from course.grading import sandbox
 from course.grading.config import gradebook_url, shown_url
-from course.grading.testing import REPO, course_cmd, run, synthetic
+from tests.grading_tools import REPO, course_cmd, run, synthetic
 from tests.pgserver import free_port, postgres_server
 
 pytestmark = pytest.mark.slow

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from course.grading.testing import course_cmd, grade_scores, nbgrader_cmd, run, synthetic
+from tests.grading_tools import course_cmd, grade_scores, nbgrader_cmd, run, synthetic
 
 pytestmark = pytest.mark.slow
 

@@ -21,7 +21,7 @@ import pytest
 
 from course.grading import sandbox
 from course.grading.exchange import STUDENT_CONFIG
-from course.grading.testing import PYTHON, course_cmd, grade_scores, nbgrader_cmd, run, synthetic
+from tests.grading_tools import PYTHON, course_cmd, grade_scores, nbgrader_cmd, run, synthetic
 
 pytestmark = pytest.mark.slow
 

@@ -18,7 +18,7 @@ import nbformat
 import pytest
 
 from course.grading import sandbox
-from course.grading.testing import course_cmd, grade_scores, run, synthetic
+from tests.grading_tools import course_cmd, grade_scores, run, synthetic
 from tests.mutants import (
     ROOT,
     Mutant,

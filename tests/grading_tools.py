@@ -1,4 +1,5 @@
-"""Helpers for the grading tests and benchmarks: the synthetic-class script and commands."""
+"""Helpers for the grading tests and benchmarks: the synthetic-class script, commands, the
+gradebook's scores and a real Dask cluster (scheduler and workers as processes, stopped by PID)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import psutil
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 
 
