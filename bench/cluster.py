@@ -139,7 +139,7 @@ def check_seconds(course: Path) -> float:
     import statistics
 
     from course.grading.cache import folder_digest, job_hash
-    from course.grading.execute import RunLimits
+    from course.grading.records import RunLimits
 
     times = []
     for folder in sorted(p for p in (course / "submitted").glob("*/*") if p.is_dir()):

@@ -126,7 +126,7 @@ def _assignments(course: Course, wanted: list[str] | None) -> list[str]:
 
 def _autograde(args: argparse.Namespace) -> int:
     from course.grading.autograde import autograde, summary
-    from course.grading.execute import RunLimits
+    from course.grading.records import RunLimits, Status
     from course.grading.sandbox import Limits
 
     course = _course(args)
@@ -136,10 +136,10 @@ def _autograde(args: argparse.Namespace) -> int:
                       allow_unsandboxed=args.no_sandbox_ok, quiet=args.quiet,
                       cluster=args.cluster, force=args.force, in_flight=args.in_flight)
     print(summary(lines))
-    reused = sum(1 for x in lines if x.get("reused"))
+    reused = sum(1 for x in lines if x.reused)
     print(f"\n{len(lines) - reused} notebook(s) graded, {reused} reused (unchanged; --force "
           f"re-grades them)\nlog: {course.log_path}")
-    return 1 if any(x["status"] == "error" for x in lines) else 0
+    return 1 if any(x.status is Status.ERROR for x in lines) else 0
 
 
 def _feedback(args: argparse.Namespace) -> int:
@@ -210,6 +210,9 @@ def _which(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command."""
+    from course.grading import records  # the grading defaults (standard library only)
+    from course.grading.sandbox import Limits
+
     parser = argparse.ArgumentParser(
         prog="course", description="Every tool of the course: for learners (lab, check), "
         "instructors (autograde, feedback, export, report, room) and maintainers (release, "
@@ -251,10 +254,13 @@ def build_parser() -> argparse.ArgumentParser:
     _which(auto)
     auto.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                       help="worker processes (default: CPU count)")
-    auto.add_argument("--timeout", type=float, default=60, help="seconds per cell (default 60)")
-    auto.add_argument("--budget", type=float, default=600,
-                      help="seconds per notebook (default 600)")
-    auto.add_argument("--memory", type=int, default=2048, help="MiB per kernel (default 2048)")
+    auto.add_argument("--timeout", type=float, default=records.CELL_TIMEOUT,
+                      help=f"seconds per cell (default {records.CELL_TIMEOUT:g})")
+    auto.add_argument("--budget", type=float, default=records.NOTEBOOK_BUDGET,
+                      help=f"seconds per notebook (default {records.NOTEBOOK_BUDGET:g})")
+    memory = Limits().memory_bytes // 1024**2
+    auto.add_argument("--memory", type=int, default=memory,
+                      help=f"MiB per kernel (default {memory})")
     auto.add_argument("--no-sandbox-ok", action="store_true",
                       help="run student code without a sandbox if bubblewrap is unavailable")
     auto.add_argument("--quiet", action="store_true", help="no progress line")

@@ -2,6 +2,8 @@
 
 Modules, one job each:
 
+- :mod:`.records`     the typed records: Status (by severity), RunLimits and its defaults, Job, LogLine
+- :mod:`.log`         write and read the grading log (``autograded/grading-log.jsonl``)
 - :mod:`.config`      where the course's folders and gradebook are (from ``nbgrader_config.py``)
 - :mod:`.reference`   the trusted version of every graded cell (gradebook + source notebook)
 - :mod:`.repair`      read a submission and restore it against the reference
@@ -14,6 +16,6 @@ Modules, one job each:
 - :mod:`.cache`       the hash of what produced each grade: re-grade only what changed
 - :mod:`.cluster`     the same jobs on Dask workers (``--cluster``), content-addressed bundles
 - :mod:`.gradebook`   the single writer that records scores via nbgrader's Gradebook API
-- :mod:`.autograde`   plan, skip unchanged, run in parallel, log (``autograded/grading-log.jsonl``)
+- :mod:`.autograde`   plan, skip unchanged, run in parallel, one writer
 - :mod:`.feedback`, :mod:`.export`, :mod:`.report`, :mod:`.check`
 """

@@ -3,29 +3,31 @@
 Workers pay Python's start-up once and each runs one kernel at a time, so ``--jobs N`` keeps
 N kernels busy (or ``--cluster``: Dask workers, see :mod:`.cluster`). Before anything runs,
 each submission's hash (:mod:`.cache`) is compared with the one stored with its grade; an
-unchanged submission is not graded again unless ``force``. Results come back as plain
-records; the writer records them in the gradebook and appends one JSON line per notebook to
-``autograded/grading-log.jsonl`` (``"reused": true`` for a grade kept from an earlier run).
+unchanged submission is not graded again unless ``force``. Each submission is a
+:class:`~.records.Job`; results come back as plain records, and the one writer records them
+in the gradebook and appends one :class:`~.records.LogLine` per notebook to
+``autograded/grading-log.jsonl`` (:mod:`.log`; ``reused`` for a grade kept from an earlier run).
 """
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict
-from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from course.grading import sandbox
+from course.grading import log, sandbox
 from course.grading.cache import Bundle, HashTable, Stored, folder_digest, grader_version, job_hash
 from course.grading.config import Course, GradingError
-from course.grading.execute import RunLimits
 from course.grading.gradebook import Writer
 from course.grading.progress import Progress
+from course.grading.records import Job, LogLine, RunLimits, Status, error_record
 from course.grading.reference import load_reference
+
+if TYPE_CHECKING:
+    from course.grading.cluster import Connection
 
 
 def plan(course: Course, assignments: list[str] | None,
@@ -64,30 +66,17 @@ def check_sandbox(allow_unsandboxed: bool) -> bool:
 
 
 def _job(course: Course, student: str, assignment: str, refs: list[dict], limits: RunLimits,
-         sandboxed: bool) -> dict:
-    return {"student": student, "assignment": assignment,
-            "submitted": str(course.dir("submitted") / student / assignment),
-            "autograded": str(course.dir("autograded") / student / assignment),
-            "source": str(course.dir("source") / assignment), "refs": refs,
-            "limits": asdict(limits), "sandboxed": sandboxed}
+         sandboxed: bool) -> Job:
+    return Job(student, assignment,
+               submitted=str(course.dir("submitted") / student / assignment),
+               autograded=str(course.dir("autograded") / student / assignment),
+               source=str(course.dir("source") / assignment), refs=refs, limits=limits,
+               sandboxed=sandboxed)
 
 
-def _log(course: Course, record: dict, reused: bool = False) -> list[dict]:
-    lines = []
-    now = datetime.now(UTC).isoformat(timespec="seconds")
-    for entry in record["notebooks"]:
-        lines.append({"time": now, "student": record["student"],
-                      "assignment": record["assignment"], "notebook": entry["notebook"],
-                      "status": entry["status"], "reasons": entry["reasons"],
-                      "score": entry.get("score"), "max_score": entry.get("max_score"),
-                      "needs_manual_grade": entry.get("needs_manual_grade"),
-                      "seconds": record.get("seconds"), "reused": reused,
-                      "hash": record.get("hash")})
-    course.log_path.parent.mkdir(parents=True, exist_ok=True)
-    with course.log_path.open("a", encoding="utf-8") as handle:
-        for line in lines:
-            handle.write(json.dumps(line) + "\n")
-    return lines
+def _progress_label(lines: list[LogLine]) -> str:
+    return ", ".join(f"{x.student}/{x.assignment} {x.status} {x.score_text()}"
+                     f"{' (reused)' if x.reused else ''}" for x in lines)
 
 
 class Recorder:
@@ -99,7 +88,7 @@ class Recorder:
     """
 
     def __init__(self, course: Course, hashes: HashTable, version: str,
-                 progress: Progress | None, lines: list[dict]) -> None:
+                 progress: Progress | None, lines: list[LogLine]) -> None:
         self.course, self.hashes, self.version = course, hashes, version
         self.progress, self.lines = progress, lines
         self.written: set[tuple[str, str]] = set()
@@ -110,27 +99,21 @@ class Recorder:
         """Close the gradebook session."""
         self.writer.close()
 
-    def record(self, job: dict, record: dict) -> None:
+    def record(self, job: Job, record: dict) -> None:
         """Write one graded submission (once)."""
-        key = (job["student"], job["assignment"])
-        if key in self.written:
+        if job.key in self.written:
             self.duplicates += 1
             return
-        self.written.add(key)
-        record["hash"] = job.get("hash")
+        self.written.add(job.key)
+        record["hash"] = job.hash or None
         self.writer.record(record)
-        new = _log(self.course, record)
-        if job.get("hash") and not any(x["status"] == "error" for x in new):
-            self.hashes.save(*key, job["hash"], self.version, new)
+        new = log.lines_of(record)
+        log.append(self.course, new)
+        if job.hash and not any(x.status is Status.ERROR for x in new):
+            self.hashes.save(*job.key, job.hash, self.version, [x.to_json() for x in new])
         self.lines += new
-        self.step(new)
-
-    def step(self, new: list[dict]) -> None:
-        """Advance the progress line."""
         if self.progress:
-            self.progress.step(", ".join(f"{x['student']}/{x['assignment']} {x['status']} "
-                                         f"{_score(x)}{' (reused)' if x.get('reused') else ''}"
-                                         for x in new))
+            self.progress.step(_progress_label(new))
 
 
 def _reusable(course: Course, stored: Stored | None, grade_hash: str, refs: list[dict],
@@ -147,7 +130,7 @@ def _reuse(course: Course, student: str, assignment: str, stored: Stored) -> dic
     return {"student": student, "assignment": assignment, "seconds": 0.0, "hash":
             stored.grade_hash, "notebooks": [
                 {k: line.get(k) for k in ("notebook", "status", "reasons", "score",
-                                          "max_score", "needs_manual_grade")}
+                                          "max_score", "needs_manual_grade", "detail")}
                 for line in stored.lines]}
 
 
@@ -155,9 +138,9 @@ def autograde(course: Course, assignments: list[str] | None = None,
               students: list[str] | None = None, jobs: int = 1,
               limits: RunLimits | None = None, allow_unsandboxed: bool = False,
               quiet: bool = False, cluster: str | None = None, force: bool = False,
-              in_flight: int | None = None) -> list[dict]:
+              in_flight: int | None = None) -> list[LogLine]:
     """Grade every planned submission whose hash changed (all with ``force``); return one log
-    line (dict) per notebook, reused grades included (``"reused": true``).
+    line per notebook, reused grades included (``reused``).
 
     ``cluster``: a Dask scheduler address; the jobs then run on its workers
     (:mod:`course.grading.cluster`), at most ``in_flight`` at a time.
@@ -181,44 +164,45 @@ def autograde(course: Course, assignments: list[str] | None = None,
 
 
 def _grade(course: Course, pairs: list[tuple[str, str]], jobs: int, limits: RunLimits,
-           sandboxed: bool, quiet: bool, force: bool, connection: object,
-           in_flight: int | None) -> list[dict]:
+           sandboxed: bool, quiet: bool, force: bool, connection: Connection | None,
+           in_flight: int | None) -> list[LogLine]:
     names = sorted({a for _, a in pairs})
     refs = {a: [r.to_dict() for r in load_reference(course, a)] for a in names}
     bundles = {a: Bundle.build(course, a, refs[a]) for a in names}
     version = grader_version()
     hashes = HashTable(course)
     stored = hashes.load(set(names))
-    pending, reused = [], []
+    pending: list[Job] = []
+    reused: list[dict] = []
     for student, assignment in pairs:
         job = _job(course, student, assignment, refs[assignment], limits, sandboxed)
-        job["hash"] = job_hash(bundles[assignment].digest,
-                               folder_digest(Path(job["submitted"])), limits, sandboxed, version)
-        old = stored.get((student, assignment))
-        if not force and _reusable(course, old, job["hash"], refs[assignment], student,
-                                   assignment):
-            reused.append(_reuse(course, student, assignment, old))  # type: ignore[arg-type]
+        job.hash = job_hash(bundles[assignment].digest, folder_digest(Path(job.submitted)),
+                            limits, sandboxed, version)
+        old = stored.get(job.key)
+        if old is not None and not force and _reusable(course, old, job.hash, refs[assignment],
+                                                       student, assignment):
+            reused.append(_reuse(course, student, assignment, old))
         else:
             pending.append(job)
     del stored
     hashes.engine.dispose()  # no pooled connection crosses the fork of the worker processes
     progress = Progress(len(pairs)) if not quiet else None
-    lines: list[dict] = []
+    lines: list[LogLine] = []
     recorder = None
     if reused:
         for record in reused:
-            new = _log(course, record, reused=True)
+            new = log.lines_of(record, reused=True)
+            log.append(course, new)
             lines += new
             if progress:
-                progress.step(", ".join(f"{x['student']}/{x['assignment']} {x['status']} "
-                                        f"{_score(x)} (reused)" for x in new))
+                progress.step(_progress_label(new))
         hashes.mark_reused([(r["student"], r["assignment"]) for r in reused])
     try:
         if connection is not None:
             from course.grading.cluster import run as run_cluster
 
             recorder = Recorder(course, hashes, version, progress, lines)
-            run_cluster(connection, pending, bundles, recorder, in_flight)  # type: ignore[arg-type]
+            run_cluster(connection, pending, bundles, recorder.record, in_flight)
         else:
             for attempt in range(2):
                 if not pending:
@@ -238,12 +222,12 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def _run_pool(jobs_left: list[dict], jobs: int, course: Course, hashes: HashTable, version: str,
-              progress: Progress | None, lines: list[dict], last_try: bool) -> list[dict]:
+def _run_pool(jobs_left: list[Job], jobs: int, course: Course, hashes: HashTable, version: str,
+              progress: Progress | None, lines: list[LogLine], last_try: bool) -> list[Job]:
     """Run jobs; return the ones lost to a crashed worker (to retry once)."""
     from course.grading.cluster import run_job
 
-    lost: list[dict] = []
+    lost: list[Job] = []
     with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(jobs_left))),
                              mp_context=_context()) as pool:
         futures = {pool.submit(run_job, job): job for job in jobs_left}
@@ -256,7 +240,7 @@ def _run_pool(jobs_left: list[dict], jobs: int, course: Course, hashes: HashTabl
     return lost
 
 
-def _collect(futures: dict, recorder: Recorder, lost: list[dict], last_try: bool) -> None:
+def _collect(futures: dict, recorder: Recorder, lost: list[Job], last_try: bool) -> None:
     """Record each finished job as it arrives."""
     for future in as_completed(futures):
         job = futures[future]
@@ -266,46 +250,16 @@ def _collect(futures: dict, recorder: Recorder, lost: list[dict], last_try: bool
             if not last_try:
                 lost.append(job)
                 continue
-            record = failed(job, f"worker process crashed: {error!r}")
+            record = error_record(job, f"worker process crashed: {error!r}")
         except Exception as error:  # noqa: BLE001
-            record = failed(job, f"grader failure: {error!r}")
+            record = error_record(job, f"grader failure: {error!r}")
         recorder.record(job, record)
 
 
-def failed(job: dict, reason: str) -> dict:
-    """An error record for a job whose grading never came back."""
-    return {"student": job["student"], "assignment": job["assignment"], "seconds": None,
-            "notebooks": [{"notebook": r["name"], "status": "error", "reasons": [reason]}
-                          for r in job["refs"]]}
-
-
-def _score(line: dict) -> str:
-    if line.get("score") is None:
-        return "-"
-    manual = " +manual" if line.get("needs_manual_grade") else ""
-    return f"{line['score']:g}/{line['max_score']:g}{manual}"
-
-
-def summary(lines: list[dict]) -> str:
-    """A plain-text table of the results."""
+def summary(lines: list[LogLine]) -> str:
+    """A plain-text table of the results (reasons only: the detail stays in the log)."""
     rows = [f"{'student':<18} {'assignment':<24} {'status':<11} {'score':<14} reasons"]
-    for x in sorted(lines, key=lambda x: (x["assignment"], x["student"], x["notebook"])):
-        reasons = "; ".join(r for r in x["reasons"] if "\n" not in r)
-        rows.append(f"{x['student']:<18} {x['assignment']:<24} {x['status']:<11} "
-                    f"{_score(x):<14} {reasons}")
+    for x in sorted(lines, key=lambda x: (x.assignment, x.student, x.notebook)):
+        rows.append(f"{x.student:<18} {x.assignment:<24} {x.status:<11} "
+                    f"{x.score_text():<14} {'; '.join(x.reasons)}")
     return "\n".join(rows)
-
-
-def read_log(course: Course) -> list[dict]:
-    """The latest log line per (student, assignment, notebook)."""
-    latest: dict[tuple, dict] = {}
-    path: Path = course.log_path
-    if path.is_file():
-        for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            try:
-                line = json.loads(text)
-            except json.JSONDecodeError:
-                print(f"{path}:{number}: skipped an unreadable log line", file=sys.stderr)
-                continue
-            latest[(line["student"], line["assignment"], line["notebook"])] = line
-    return list(latest.values())

@@ -25,22 +25,20 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from course.grading.cache import Bundle, folder_files, grader_version
 from course.grading.config import GradingError
-
-if TYPE_CHECKING:
-    from course.grading.autograde import Recorder
+from course.grading.records import Job, Status, error_record
 
 TRACE = "COURSE_GRADING_TRACE"
-NOT_RUN = ("missing", "invalid", "error")
 ATTEMPTS = 3
 
 
-def run_job(job: dict) -> dict:
+def run_job(job: Job) -> dict:
     """Grade one job in this process; with ``$COURSE_GRADING_TRACE`` set, append one JSON line
     per notebook that ran in a kernel (an audit trail; the tests count kernel starts with it)."""
     from course.grading.worker import grade_submission
@@ -50,18 +48,12 @@ def run_job(job: dict) -> dict:
     if trace:
         with open(trace, "a", encoding="utf-8") as handle:
             for entry in record["notebooks"]:
-                if entry["status"] not in NOT_RUN:
-                    handle.write(json.dumps({"student": job["student"],
-                                             "assignment": job["assignment"],
+                if Status(entry["status"]).ran:
+                    handle.write(json.dumps({"student": job.student,
+                                             "assignment": job.assignment,
                                              "notebook": entry["notebook"],
                                              "pid": os.getpid()}) + "\n")
     return record
-
-
-def _error_record(job: dict, refs: list[dict], reason: str) -> dict:
-    return {"student": job["student"], "assignment": job["assignment"], "seconds": None,
-            "files": {}, "notebooks": [{"notebook": r["name"], "status": "error",
-                                        "reasons": [reason]} for r in refs]}
 
 
 def _materialise(bundle: Bundle) -> Path:
@@ -88,30 +80,29 @@ def _safe(rel: str) -> bool:
     return bool(parts) and not Path(rel).is_absolute() and ".." not in parts
 
 
-def grade_remote(job: dict, bundle: Bundle) -> dict:
+def grade_remote(job: Job, files: dict[str, bytes], grader: str, bundle: Bundle) -> dict:
     """Run on a Dask worker: unpack the submission, grade it, send back the autograded folder."""
     from course.grading import sandbox
 
-    refs = bundle.refs
-    if job["grader"] != grader_version():
-        return _error_record(job, refs, f"worker runs course grader {grader_version()}, the "
-                                        f"client {job['grader']}: install the same version")
-    if job["sandboxed"] and not sandbox.probe()[0]:
-        return _error_record(job, refs, f"no sandbox on this worker: {sandbox.probe()[1]}")
+    job = replace(job, refs=bundle.refs)
+    if grader != grader_version():
+        return {**error_record(job, f"worker runs course grader {grader_version()}, the "
+                                    f"client {grader}: install the same version"), "files": {}}
+    if job.sandboxed and not sandbox.probe()[0]:
+        return {**error_record(job, f"no sandbox on this worker: {sandbox.probe()[1]}"),
+                "files": {}}
     root = Path(tempfile.mkdtemp(prefix="course-dask-"))
     try:
         submitted = root / "submitted"
         submitted.mkdir()
-        for rel, data in job["files"].items():
+        for rel, data in files.items():
             if _safe(rel):
                 path = submitted / rel
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(data)
-        out = root / "autograded" / job["assignment"]
-        local = {k: v for k, v in job.items() if k != "files"}
-        local.update(submitted=str(submitted), autograded=str(out),
-                     source=str(_materialise(bundle)), refs=refs)
-        record = run_job(local)
+        out = root / "autograded" / job.assignment
+        record = run_job(replace(job, submitted=str(submitted), autograded=str(out),
+                                 source=str(_materialise(bundle))))
         record["files"] = ({rel.as_posix(): (out / rel).read_bytes() for rel in folder_files(out)}
                            if out.is_dir() else {})
         return record
@@ -177,18 +168,16 @@ def connect(cluster: object, allow_unsandboxed: bool, timeout: float = 60) -> Co
     return Connection(client, sandboxed=not unsandboxed, threads=threads, own_client=own)
 
 
-def _payload(job: dict) -> dict:
-    """What travels to the worker: the job (minus the refs, in the bundle) and its files."""
-    folder = Path(job["submitted"])
-    files = {rel.as_posix(): (folder / rel).read_bytes() for rel in folder_files(folder)}
-    return {**{k: v for k, v in job.items() if k != "refs"}, "files": files,
-            "grader": grader_version()}
+def _files(job: Job) -> dict[str, bytes]:
+    """The submission's files, which travel with its task (the refs travel in the bundle)."""
+    folder = Path(job.submitted)
+    return {rel.as_posix(): (folder / rel).read_bytes() for rel in folder_files(folder)}
 
 
-def _unpack(record: dict, job: dict) -> dict:
+def _unpack(record: dict, job: Job) -> dict:
     """Write the returned autograded folder into the course (replacing the old one at once)."""
     files: dict[str, bytes] = record.pop("files", {}) or {}
-    out = Path(job["autograded"])
+    out = Path(job.autograded)
     if files:
         staging = out.parent / f".{out.name}.staging"
         shutil.rmtree(staging, ignore_errors=True)
@@ -207,18 +196,17 @@ def _unpack(record: dict, job: dict) -> dict:
     return record
 
 
-def run(connection: Connection, pending: list[dict], bundles: dict[str, Bundle],
-        recorder: Recorder, in_flight: int | None = None) -> None:
-    """Grade ``pending`` on the cluster, at most ``in_flight`` tasks at a time."""
+def run(connection: Connection, pending: list[Job], bundles: dict[str, Bundle],
+        record: Callable[[Job, dict], None], in_flight: int | None = None) -> None:
+    """Grade ``pending`` on the cluster, at most ``in_flight`` tasks at a time; hand each
+    result to ``record`` (the one writer) as it arrives."""
     from distributed import as_completed
-
-    from course.grading.autograde import failed
 
     client = connection.client
     window = max(1, in_flight or 2 * max(1, connection.threads))
     scattered: dict[str, Any] = {}
     jobs = iter(pending)
-    running: dict[str, tuple[dict, int]] = {}
+    running: dict[str, tuple[Job, int]] = {}
     queue = as_completed(loop=client.loop)  # not the default client: ours may not be it
 
     def bundle_future(assignment: str) -> Any:
@@ -228,10 +216,10 @@ def run(connection: Connection, pending: list[dict], bundles: dict[str, Bundle],
             scattered[assignment] = client.scatter({key: bundle}, broadcast=True)[key]
         return scattered[assignment]
 
-    def submit(job: dict, attempt: int) -> None:
-        key = f"course-grade-{job['student']}-{job['assignment']}-{job['hash'][:16]}-{attempt}"
-        future = client.submit(grade_remote, _payload(job), bundle_future(job["assignment"]),
-                               key=key, pure=False)
+    def submit(job: Job, attempt: int) -> None:
+        key = f"course-grade-{job.student}-{job.assignment}-{job.hash[:16]}-{attempt}"
+        future = client.submit(grade_remote, replace(job, refs=[]), _files(job), grader_version(),
+                               bundle_future(job.assignment), key=key, pure=False)
         running[future.key] = (job, attempt)
         queue.add(future)
 
@@ -245,15 +233,15 @@ def run(connection: Connection, pending: list[dict], bundles: dict[str, Bundle],
     for future in queue:
         job, attempt = running.pop(future.key)
         try:
-            record = _unpack(future.result(), job)
+            result = _unpack(future.result(), job)
         except Exception as error:  # noqa: BLE001 - a lost worker, a lost bundle, a bug
             future.release()
             # KilledWorker: the scheduler already ran it on several workers that all died
             if attempt < ATTEMPTS and type(error).__name__ != "KilledWorker":
-                scattered.pop(job["assignment"], None)  # re-scatter if its holders died
+                scattered.pop(job.assignment, None)  # re-scatter if its holders died
                 submit(job, attempt + 1)
                 continue
-            record = failed(job, f"Dask task failed {attempt} times: {error!r}")
+            result = error_record(job, f"Dask task failed {attempt} times: {error!r}")
         future.release()
-        recorder.record(job, record)
+        record(job, result)
         submit_next()

@@ -31,26 +31,8 @@ from nbformat.v4 import new_code_cell, new_output
 
 from course.grading import sandbox, tamper
 from course.grading.instrument import MARKER, instrument
+from course.grading.records import RunLimits
 from course.grading.repair import SKIP
-
-STATUS_ORDER = ("error", "invalid", "missing", "kernel-died", "killed", "timeout", "memory",
-                "tampered", "repaired", "ok")
-
-
-def worst(statuses: list[str]) -> str:
-    """The most serious of several statuses."""
-    return min(statuses or ["ok"], key=STATUS_ORDER.index)
-
-
-@dataclass(frozen=True)
-class RunLimits:
-    """Time and output limits of one notebook run."""
-
-    cell_timeout: float = 60.0
-    budget: float = 300.0
-    grace: float = 5.0
-    output_chars: int = 200_000
-    kernel: sandbox.Limits = field(default_factory=sandbox.Limits)
 
 
 @dataclass

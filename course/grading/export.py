@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from course.grading.autograde import read_log
+from course.grading import log
 from course.grading.config import Course
 from course.grading.gradebook import graded_cells, open_gradebook, submissions
+from course.grading.records import LogLine
 
 SUBMISSION_FIELDS = ("student", "assignment", "score", "max_score", "needs_manual_grade",
                      "status", "reasons")
@@ -17,9 +18,9 @@ CELL_FIELDS = ("student", "assignment", "notebook", "cell", "score", "max_score"
 
 def rows(course: Course, per_cell: bool = False) -> list[dict]:
     """Every submission (or graded cell) in the gradebook, with the latest grading status."""
-    status: dict[tuple[str, str], list[dict]] = {}
-    for line in read_log(course):
-        status.setdefault((line["student"], line["assignment"]), []).append(line)
+    status: dict[tuple[str, str], list[LogLine]] = {}
+    for line in log.read(course):
+        status.setdefault((line.student, line.assignment), []).append(line)
     out: list[dict] = []
     with open_gradebook(course) as gb:
         for assignment_id, student_id, sub in submissions(gb):
@@ -34,9 +35,8 @@ def rows(course: Course, per_cell: bool = False) -> list[dict]:
             out.append({"student": student_id, "assignment": assignment_id,
                         "score": sub.score, "max_score": sub.max_score,
                         "needs_manual_grade": sub.needs_manual_grade,
-                        "status": ",".join(sorted({x["status"] for x in lines})),
-                        "reasons": " | ".join(r for x in lines for r in x["reasons"]
-                                              if "\n" not in r)})
+                        "status": ",".join(sorted({str(x.status) for x in lines})),
+                        "reasons": " | ".join(r for x in lines for r in x.reasons)})
     return out
 
 

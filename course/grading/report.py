@@ -9,9 +9,10 @@ import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from course.grading.autograde import read_log
+from course.grading import log
 from course.grading.config import Course
 from course.grading.gradebook import graded_cells, open_gradebook, submissions
+from course.grading.records import Status
 
 if TYPE_CHECKING:
     import altair as alt
@@ -103,10 +104,10 @@ def render(course: Course) -> str:
                       for cap, svg in charts(subs, cells))
     manual = ([] if cells.empty else
               cells[cells["needs_manual_grade"]][["student", "exercise"]].values.tolist())
-    problems = [[x["student"], x["assignment"], x["notebook"], x["status"],
-                 "; ".join(r for r in x["reasons"] if "\n" not in r)]
-                for x in sorted(read_log(course), key=lambda x: (x["assignment"], x["student"]))
-                if x["status"] != "ok"]
+    problems: list[list[object]] = [
+        [x.student, x.assignment, x.notebook, x.status, "; ".join(x.reasons)]
+        for x in sorted(log.read(course), key=lambda x: (x.assignment, x.student))
+        if x.status is not Status.OK]
     summary = (f"{len(subs)} submissions, {subs['student'].nunique() if len(subs) else 0} "
                f"students, {subs['assignment'].nunique() if len(subs) else 0} modules")
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>Class report</title>"

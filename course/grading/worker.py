@@ -13,11 +13,11 @@ from pathlib import Path
 
 import nbformat
 
-from course.grading.execute import RunLimits, run_notebook, worst
+from course.grading.execute import RunLimits, run_notebook
 from course.grading.outputs import keep_written
+from course.grading.records import Job, Status, error_record
 from course.grading.reference import RefNotebook
 from course.grading.repair import InvalidNotebook, from_reference, read_notebook, repair
-from course.grading.sandbox import Limits
 
 IGNORED = (".ipynb_checkpoints", "__pycache__", ".git")
 
@@ -60,31 +60,30 @@ def find_notebooks(submission: Path, names: list[str]) -> tuple[dict[str, Path],
     return found, notes
 
 
-def grade_submission(job: dict) -> dict:
+def grade_submission(job: Job) -> dict:
     """Grade every notebook of one submission; write ``autograded/<student>/<assignment>/``."""
     started = time.monotonic()
-    student, assignment = job["student"], job["assignment"]
-    submission = Path(job["submitted"])
-    record: dict = {"student": student, "assignment": assignment, "notebooks": []}
-    refs = [RefNotebook.from_dict(r) for r in job["refs"]]
-    limits = RunLimits(**{**job["limits"], "kernel": Limits(**job["limits"]["kernel"])})
+    submission = Path(job.submitted)
+    record: dict = {"student": job.student, "assignment": job.assignment, "notebooks": []}
+    refs = [RefNotebook.from_dict(r) for r in job.refs]
+    limits: RunLimits = job.limits
     scratch = Path(tempfile.mkdtemp(prefix="course-grade-"))
-    out_dir = Path(job["autograded"])
+    out_dir = Path(job.autograded)
     staging = out_dir.parent / f".{out_dir.name}.staging"
     try:
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
         data = [(submission, p) for p in _files(submission)]
-        data += [(Path(job["source"]), p) for p in _files(Path(job["source"]))]
+        data += [(Path(job.source), p) for p in _files(Path(job.source))]
         _copy_files(data, staging)
         found, notes = find_notebooks(submission, [r.name for r in refs])
         for ref in refs:
             entry = _grade_notebook(ref, found.get(ref.name), data, scratch, limits,
-                                    job["sandboxed"], keep=staging)
+                                    job.sandboxed, keep=staging)
             if notes and ref is refs[0]:
                 entry["reasons"] = notes + entry["reasons"]
                 if any("renamed" in n or "extra" in n for n in notes):
-                    entry["status"] = worst([entry["status"], "repaired"])
+                    entry["status"] = Status.worst([entry["status"], Status.REPAIRED])
             nbformat.write(entry.pop("nb"), staging / f"{ref.name}.ipynb")
             entry["path"] = str(out_dir / f"{ref.name}.ipynb")
             record["notebooks"].append(entry)
@@ -92,9 +91,8 @@ def grade_submission(job: dict) -> dict:
             shutil.rmtree(out_dir)
         staging.rename(out_dir)
     except Exception as error:  # noqa: BLE001 - one submission never stops the batch
-        record["notebooks"] = [{"notebook": r.name, "status": "error",
-                                "reasons": [f"grader failure: {error!r}",
-                                            traceback.format_exc(limit=3)]} for r in refs]
+        record["notebooks"] = error_record(job, f"grader failure: {error!r}",
+                                           traceback.format_exc(limit=3))["notebooks"]
         shutil.rmtree(staging, ignore_errors=True)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -105,16 +103,16 @@ def grade_submission(job: dict) -> dict:
 def _grade_notebook(ref: RefNotebook, path: Path | None, data: list[tuple[Path, Path]],
                     scratch: Path, limits: RunLimits, sandboxed: bool,
                     keep: Path | None = None) -> dict:
-    entry: dict = {"notebook": ref.name, "status": "ok", "reasons": []}
+    entry: dict = {"notebook": ref.name, "status": Status.OK, "reasons": []}
     if path is None:
         reason = f"{ref.name}.ipynb was not submitted"
-        entry.update(status="missing", reasons=[reason], nb=from_reference(ref, reason))
+        entry.update(status=Status.MISSING, reasons=[reason], nb=from_reference(ref, reason))
         _mark_not_run(entry["nb"])
         return entry
     try:
         nb = read_notebook(path)
     except InvalidNotebook as error:
-        entry.update(status="invalid", reasons=[str(error)],
+        entry.update(status=Status.INVALID, reasons=[str(error)],
                      nb=from_reference(ref, f"the submitted file is not a valid notebook: "
                                             f"{error}"))
         _mark_not_run(entry["nb"])
@@ -127,7 +125,7 @@ def _grade_notebook(ref: RefNotebook, path: Path | None, data: list[tuple[Path, 
     result = run_notebook(repaired.nb, workdir, rundir, limits, sandboxed)
     written = keep_written(workdir, data, keep) if keep is not None else []
     statuses = result.statuses + (["repaired"] if repaired.notes else [])
-    entry.update(status=worst(statuses), reasons=repaired.notes + result.notes + written,
+    entry.update(status=Status.worst(statuses), reasons=repaired.notes + result.notes + written,
                  nb=result.nb)
     return entry
 

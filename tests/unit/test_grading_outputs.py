@@ -7,7 +7,7 @@ from pathlib import Path
 
 from course.grading import outputs
 from course.grading.cache import folder_digest, job_hash
-from course.grading.execute import RunLimits
+from course.grading.records import RunLimits
 
 
 def test_written_files_are_kept_but_links_and_unchanged_inputs_are_not(tmp_path: Path) -> None:
@@ -68,11 +68,12 @@ def test_the_writer_records_a_job_once_even_if_its_result_arrives_twice(tmp_path
     from course.grading.autograde import Recorder
     from course.grading.cache import HashTable
     from course.grading.config import Course
+    from course.grading.records import Job, LogLine
 
     course = Course(root=tmp_path, course_id="c", db_url=f"sqlite:///{tmp_path / 'gb.db'}")
-    lines: list[dict] = []
+    lines: list[LogLine] = []
     recorder = Recorder(course, HashTable(course), "v", None, lines)
-    job = {"student": "ada", "assignment": "ps1", "hash": "h" * 64}
+    job = Job("ada", "ps1", submitted="", autograded="", source="", refs=[], hash="h" * 64)
     result = {"student": "ada", "assignment": "ps1", "seconds": 1.0,
               "notebooks": [{"notebook": "ps1", "status": "error", "reasons": ["lost"]}]}
     recorder.record(job, json.loads(json.dumps(result)))
