@@ -213,6 +213,8 @@ def _grade(course: Course, pairs: list[tuple[str, str]], jobs: int, limits: RunL
         if recorder is not None:
             recorder.close()
         hashes.close()
+        if progress:
+            progress.close()
     return lines
 
 
