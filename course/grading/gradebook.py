@@ -18,6 +18,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from course.grading.config import Course, GradingError, is_sqlite, shown_url, tools_on_path
+from course.grading.records import Status
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -154,7 +155,7 @@ class Writer:
         from nbgrader import utils
 
         student, assignment = record["student"], record["assignment"]
-        gradable = [e for e in record["notebooks"] if e["status"] != "error"]
+        gradable = [e for e in record["notebooks"] if e["status"] != Status.ERROR]
         if not gradable:
             return
         try:
@@ -170,7 +171,7 @@ class Writer:
         except Exception as error:  # noqa: BLE001 - keep the batch and the gradebook
             self.gb.db.rollback()
             for entry in gradable:
-                entry["status"] = "error"
+                entry["status"] = Status.ERROR
                 entry["reasons"].append(f"gradebook write failed: {error!r}")
             return
         for entry in gradable:
