@@ -45,6 +45,11 @@ def assert_chart_in_cell(page: Page, index: int) -> None:
     """Cell ``index`` shows a drawn Vega chart."""
     chart = jlab.cell(page, index).locator(".vega-embed").locator(CHART).first
     chart.wait_for(state="attached", timeout=CHART_TIMEOUT_MS)
+    # The text alternative (course.charts.accessible) reaches the drawn chart: Vega puts it on
+    # the chart's wrapper as the aria-label of its graphics-document.
+    document = jlab.cell(page, index).locator(".vega-embed [role='graphics-document']").first
+    label = document.get_attribute("aria-label") or ""
+    assert len(label) > 20, f"cell {index}: the chart has no text alternative ({label!r})"
 
 
 @pytest.mark.parametrize("notebook", RELEASE, ids=lambda path: path.parent.name)
