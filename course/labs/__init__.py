@@ -26,6 +26,15 @@ from course.labs.errors import (
     NotFoundError,
     RateLimitError,
 )
+from course.labs.grounded import (
+    ASSISTANT,
+    NOT_FOUND,
+    Fact,
+    GroundedLab,
+    GroundedProvider,
+    grounded_lab,
+    handbook_facts,
+)
 from course.labs.provider import (
     EPOCH,
     LABELS,
@@ -43,7 +52,9 @@ from course.labs.spec import ModelSpec
 from course.labs.traffic import feature_shares, incidents, release_logs, tickets
 
 __all__ = [
-    "APIError", "APITimeoutError", "BadRequestError", "CallRecord", "ChatCompletion", "Choice",
+    "ASSISTANT", "APIError", "APITimeoutError", "Fact", "GroundedLab", "GroundedProvider",
+    "NOT_FOUND", "grounded_lab", "handbook_facts",
+    "BadRequestError", "CallRecord", "ChatCompletion", "Choice",
     "Client", "ContextLengthError", "EPOCH", "InternalServerError", "LABELS", "Message",
     "ModelSpec", "NotFoundError", "PRESETS", "PRIMARY", "REQUEST_LOG_COLUMNS", "RETRYABLE",
     "RateLimitError", "SECONDARY", "Scenario", "SimulatedProvider", "Usage", "VirtualClock",

@@ -19,7 +19,7 @@ import pytest
 from course import agenda, coverage, modules, release, timing
 from tests.notebook_tools import ROOT
 
-SLUG = "11-scratch-module"
+SLUG = "99-scratch-module"
 
 
 def test_the_manifest_lists_every_module_and_their_files_exist():
@@ -62,7 +62,7 @@ def test_a_malformed_manifest_names_the_entry(tmp_path: Path):
 
 # --- a throwaway module in a copy of the repository ---------------------------------------
 
-BANK = """module: 11-scratch-module
+BANK = """module: 99-scratch-module
 title: "A scratch module"
 questions:
   - id: scratch-pick
@@ -74,9 +74,9 @@ questions:
     explanation: "Every tool reads course/modules.yaml."
 """
 
-COVERAGE = """module: 11-scratch-module
+COVERAGE = """module: 99-scratch-module
 concepts:
-  C11.1: {section: "Where modules live", quiz: [scratch-pick], exercises: [scratch-double]}
+  C99.1: {section: "Where modules live", quiz: [scratch-pick], exercises: [scratch-double]}
 """
 
 
@@ -92,10 +92,10 @@ def _cell(kind: str, source: str, **grading: object) -> dict:
 
 def _notebook() -> dict:
     cells = [
-        _cell("markdown", "# 11 · A scratch module\n\n⏱️ About 99 minutes."),
+        _cell("markdown", "# 99 · A scratch module\n\n⏱️ About 99 minutes."),
         _cell("code", "from course import setup\nsetup()"),
-        _cell("markdown", "## Where modules live <!-- C11.1 -->\n\nOne manifest lists them."),
-        _cell("code", 'from course import quiz\nquiz.ask("11-scratch-module", "scratch-pick")'),
+        _cell("markdown", "## Where modules live <!-- C99.1 -->\n\nOne manifest lists them."),
+        _cell("code", 'from course import quiz\nquiz.ask("99-scratch-module", "scratch-pick")'),
         _cell("code", "def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION",
               grade_id="scratch-double-answer", solution=True, grade=False, locked=False),
         _cell("code", "assert double(2) == 4\n### BEGIN HIDDEN TESTS\nassert double(21) == 42\n"
@@ -130,7 +130,7 @@ def test_a_new_module_is_one_entry_plus_its_files(tmp_path: Path):
     notebook.write_text(json.dumps(_notebook(), indent=1, ensure_ascii=False) + "\n")
     (root / "course" / "quiz" / "banks" / f"{SLUG}.yaml").write_text(BANK)
     (root / "course" / "coverage" / f"{SLUG}.yaml").write_text(COVERAGE)
-    (root / "instructor" / f"{SLUG}.md").write_text("# 11 · A scratch module: notes\n")
+    (root / "instructor" / f"{SLUG}.md").write_text("# 99 · A scratch module: notes\n")
 
     # without its manifest entry the files are strays, and lint says where to list them
     lint = _course(root, "lint")
@@ -139,11 +139,11 @@ def test_a_new_module_is_one_entry_plus_its_files(tmp_path: Path):
         in lint.stderr
 
     with (root / "course" / "modules.yaml").open("a") as manifest:
-        manifest.write(f'  - slug: {SLUG}\n    title: "A scratch module"\n    concepts: [C11.1]\n')
+        manifest.write(f'  - slug: {SLUG}\n    title: "A scratch module"\n    concepts: [C99.1]\n')
 
     # lint: the quiz usage, coverage and manifest checks pass; the agenda check names the
     # module the full day does not give time to yet
-    assert coverage.required_concepts(root)[-1] == "C11.1"
+    assert coverage.required_concepts(root)[-1] == "C99.1"
     assert coverage.problems(root) == []
     minutes = timing.course_estimates(root)[SLUG]
     lint = _course(root, "lint")
@@ -168,12 +168,12 @@ def test_a_new_module_is_one_entry_plus_its_files(tmp_path: Path):
     day = next(a for a in agenda.load(plan) if a.key == "full_day").total_minutes
     text = plan.read_text().replace(f"total_minutes: {day}", f"total_minutes: {day + minutes}")
     text = text.replace('    - {title: "Wrap-up and feedback"',
-                        f'    - {{title: "11 · Scratch", module: {SLUG}, minutes: {minutes}}}\n'
+                        f'    - {{title: "99 · Scratch", module: {SLUG}, minutes: {minutes}}}\n'
                         '    - {title: "Wrap-up and feedback"')
     plan.write_text(text)
     assert agenda.problems(root) == []
     assert _course(root, "lint").returncode == 0
     assert _course(root, "generate").returncode == 0
-    assert f"[11 · Scratch](solutions/{SLUG}/{SLUG}.ipynb)" in (root / "INSTRUCTOR.md").read_text()
+    assert f"[99 · Scratch](solutions/{SLUG}/{SLUG}.ipynb)" in (root / "INSTRUCTOR.md").read_text()
     check = _course(root, "generate", "--check")
     assert check.returncode == 0, check.stderr
