@@ -5,7 +5,7 @@ Live in JupyterLab (or VS Code) charts use Altair's ``jupyter`` renderer in offl
 tests) embed an SVG made by vl-convert, so executed notebooks stay small (about a fifth of
 the same chart as PNG) and still show every chart. While ``course autograde`` grades, no grade
 depends on a chart, so its sandbox sets ``COURSE_RENDERER=spec``: charts are emitted as their
-Vega-Lite spec (Altair's ``mimetype`` renderer) and vl-convert never starts.
+Vega-Lite spec (:func:`spec_bundle`) and vl-convert never starts.
 ``COURSE_RENDERER`` = ``live`` | ``png`` | ``svg`` | ``spec`` overrides the choice.
 """
 
@@ -64,7 +64,19 @@ def enable(kind: str | None = None) -> str:
     elif kind == "svg":
         alt.renderers.enable("course-svg")
     elif kind == "spec":
-        alt.renderers.enable("mimetype")
+        alt.renderers.register("course-spec", spec_bundle)
+        alt.renderers.enable("course-spec")
     else:
         alt.renderers.enable("png", scale_factor=1.0)
     return kind
+
+
+def spec_bundle(spec: dict, **_options: object) -> dict[str, object]:
+    """A chart as its Vega-Lite spec: ``application/vnd.vegalite.vN+json`` (a JSON mimetype, so
+    nbformat accepts it; Altair's own ``mimetype`` renderer writes ``.vN.json``, which nbformat
+    rejects) and a line of text."""
+    import altair as alt
+
+    major = alt.SCHEMA_VERSION.split(".")[0]
+    return {f"application/vnd.vegalite.{major}+json": spec,
+            "text/plain": "<chart kept as its Vega-Lite spec while grading>"}

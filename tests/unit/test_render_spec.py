@@ -41,5 +41,17 @@ def test_a_chart_in_spec_mode_is_a_vega_lite_spec_and_vl_convert_stays_unloaded(
     lines = done.stdout.strip().splitlines()
     assert lines[0] == "Course ready: charts render as Vega-Lite specs; data from datasets/"
     assert lines[1] == "spec"
-    assert lines[2] == "['application/vnd.vegalite.v6.json', 'text/plain']"
+    assert lines[2] == "['application/vnd.vegalite.v6+json', 'text/plain']"
     assert lines[3] == "False"
+
+
+def test_a_spec_output_is_a_valid_notebook_output():
+    import altair as alt
+    import nbformat
+    import pandas as pd
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    chart = alt.Chart(pd.DataFrame({"x": [1, 2]})).mark_bar().encode(x="x")
+    bundle = render.spec_bundle(chart.to_dict())
+    cell = new_code_cell("chart", outputs=[new_output("display_data", data=bundle)])
+    nbformat.validate(new_notebook(cells=[cell]))  # raises if nbformat rejects it
