@@ -131,3 +131,92 @@ def check_decide(function: Callable[..., Any]) -> None:
                 "When both can serve at the same price, the tie goes to the API.")
     passed("decide respects every hard limit, keeps the hybrid for when no option serves "
            "alone, and lets price decide between two that can serve.")
+
+
+def _pair(function: Callable[..., Any], name: str, *args: Any) -> tuple[float, float]:
+    result = _call(function, name, *args)
+    expect_true(type(result) is tuple and len(result) == 2,
+                f"{name} should return a tuple of two numbers, not {type(result).__name__}.")
+    expect_true(all(isinstance(v, int | float) and not isinstance(v, bool)
+                    and math.isfinite(v) for v in result),
+                f"{name} should return two plain numbers (float).")
+    return float(result[0]), float(result[1])
+
+
+def check_precision_recall(function: Callable[..., Any]) -> None:
+    """``precision_recall_at(y_true, scores, threshold)`` → ``(precision, recall)``.
+
+    Behaviour only, on labels and scores of its own: both values are shares between 0 and 1;
+    scores that rank every fraud above every genuine payment, cut between them, give a
+    perfect pair; raising the threshold never raises recall; nothing flagged gives a
+    precision of 0; a score equal to the threshold is flagged.
+    """
+    labels = [1, 0, 0, 1, 0, 0, 1, 0]
+    ranked = [0.92, 0.15, 0.4, 0.81, 0.05, 0.33, 0.77, 0.21]
+    for threshold in (0.0, 0.2, 0.35, 0.6, 0.8, 0.95):
+        precision, recall = _pair(function, "precision_recall_at", labels, ranked, threshold)
+        expect_true(0 <= precision <= 1 and 0 <= recall <= 1,
+                    "Precision and recall are shares: each should be between 0 and 1.")
+    expect_true(_pair(function, "precision_recall_at", labels, ranked, 0.6) == (1.0, 1.0),
+                "When every fraud scores above the threshold and every genuine payment below "
+                "it, nothing is missed and no alarm is false.")
+    recalls = [_pair(function, "precision_recall_at", labels, ranked, t)[1]
+               for t in (0.1, 0.3, 0.5, 0.8, 0.9)]
+    expect_true(all(a >= b for a, b in zip(recalls, recalls[1:], strict=False)),
+                "Raising the threshold flags fewer payments, so recall should never go up.")
+    expect_true(_pair(function, "precision_recall_at", labels, ranked, 0.99)[0] == 0.0,
+                "With nothing flagged, precision should be 0.0 (the exercise's convention).")
+    at_score = _pair(function, "precision_recall_at", [1, 0], [0.5, 0.2], 0.5)
+    expect_true(at_score[1] == 1.0,
+                "A score equal to the threshold should be flagged (greater than or equal).")
+    passed("precision_recall_at returns two shares that behave as a threshold says.")
+
+
+def check_p50_p99(function: Callable[..., Any]) -> None:
+    """``p50_p99(latencies_ms)`` → ``(p50, p99)``: behaviour on latencies of its own.
+
+    Same values give that value twice; the order of the list does not matter; the list is
+    not changed; p50 ≤ p99, both between the smallest and the largest value; one slow call
+    in a large sample moves the p99 far more than the p50.
+    """
+    expect_true(_pair(function, "p50_p99", [3.0] * 9) == (3.0, 3.0),
+                "When every call takes 3 ms, p50 and p99 should both be 3.0.")
+    sample = [float((i * 13) % 29) + 0.5 for i in range(40)]
+    given = list(sample)
+    low, high = _pair(function, "p50_p99", given)
+    expect_true(given == sample, "p50_p99 should not change (or sort) the list it is given.")
+    expect_true(min(sample) <= low <= high <= max(sample),
+                "Both percentiles should lie between the fastest and the slowest call, "
+                "with p50 no larger than p99.")
+    expect_true(_pair(function, "p50_p99", sorted(sample, reverse=True)) == (low, high),
+                "The order of the calls should not matter: sort a copy first.")
+    tail = [1.0] * 300 + [500.0] * 5
+    tail_low, tail_high = _pair(function, "p50_p99", tail)
+    expect_true(tail_low == 1.0 and tail_high > 1.0,
+                "Five slow calls in 305 should leave the median alone and lift the p99.")
+    passed("p50_p99 sorts a copy, keeps p50 below p99, and its p99 sees the slow tail.")
+
+
+def check_capacity(function: Callable[..., Any]) -> None:
+    """``capacity_tps(p99_ms, cores, batch_size=1)``: a rate that scales as stated.
+
+    Behaviour only: positive; doubling the cores or the batch doubles it; doubling the
+    latency halves it; ``batch_size`` defaults to one payment per call.
+    """
+    def rate(*args: Any) -> float:
+        result = _call(function, "capacity_tps", *args)
+        expect_true(_is_number(result) and not isinstance(result, bool),
+                    "capacity_tps should return a plain number (float), not "
+                    f"{type(result).__name__}.")
+        return float(result)
+
+    base = rate(0.8, 3, 5)
+    expect_true(base > 0, "A positive latency, cores and batch should give a positive rate.")
+    for args, factor, what in (((0.8, 6, 5), 2.0, "the cores"), ((0.8, 3, 10), 2.0, "the batch"),
+                               ((1.6, 3, 5), 0.5, "the latency")):
+        expect_true(math.isclose(rate(*args), factor * base, rel_tol=1e-9),
+                    f"Doubling {what} should {'halve' if factor < 1 else 'double'} the "
+                    "capacity: use every argument.")
+    expect_true(math.isclose(rate(0.8, 3), rate(0.8, 3, 1), rel_tol=1e-12),
+                "Without a batch_size, each call should score one payment.")
+    passed("capacity_tps scales with cores and batch, and falls as calls get slower.")

@@ -9,7 +9,7 @@ see which conclusion survives your own numbers.
 
 The calculator holds no answer of module 08: it runs **the learner's** functions, the
 ``monthly_cost(tps, tokens_per_request, price_per_1k_tokens)`` of exercise 1 (``cost_fn``)
-and the ``decide(situation)`` of exercise 2 (``decide_fn``). Every cost it shows, the number
+and the ``decide(situation)`` of exercise 5 (``decide_fn``). Every cost it shows, the number
 of requests included, comes from ``cost_fn``; the verdict is ``decide_fn``'s. What it adds is
 plain comparison of the inputs (each option's latency against the budget, quality against
 the bar) and the charts. :func:`calculator` wraps it in ipywidgets and an Altair chart.
@@ -129,7 +129,7 @@ def break_even_tps(scenario: Scenario, cost_fn: CostFn) -> float:
 
 
 def situation(scenario: Scenario, cost_fn: CostFn) -> dict[str, Any]:
-    """The ``situation`` dict that exercise 2's ``decide`` takes, for this scenario."""
+    """The ``situation`` dict that exercise 5's ``decide`` takes, for this scenario."""
     costs = monthly_costs(scenario, cost_fn)
     return {
         "latency_budget_ms": scenario.latency_budget_ms,
@@ -241,7 +241,7 @@ def verdict_html(scenario: Scenario, cost_fn: CostFn, decide_fn: DecideFn) -> st
         name = str(missing).split("`")[1] if str(missing).count("`") == 2 else "function"
         return (f"<p>❌ Your <code>{name}</code> is not written yet: the calculator runs "
                 "your <code>monthly_cost</code> (exercise 1) and <code>decide</code> "
-                "(exercise 2).</p>")
+                "(exercise 5).</p>")
     except Exception as error:  # show the learner's error instead of a dead widget
         return f"<p>❌ The calculator could not use your functions: {type(error).__name__}: " \
                f"{error}</p>"
@@ -383,7 +383,7 @@ def _chart_or_nothing(scenario: Scenario, cost_fn: CostFn) -> str:
 def calculator(scenario: Scenario | None = None, *, cost_fn: CostFn,
                decide_fn: DecideFn) -> Any:
     """The widget: sliders → chart and verdict, computed by the learner's ``cost_fn``
-    (exercise 1's ``monthly_cost``) and ``decide_fn`` (exercise 2's ``decide``).
+    (exercise 1's ``monthly_cost``) and ``decide_fn`` (exercise 5's ``decide``).
     Works headless (it simply displays).
 
     The chart is drawn to SVG inside an HTML widget rather than through an Output widget:
