@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import sys
 import tempfile
 import time
 import uuid
@@ -28,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.common import ROOT, Table, median, runs_label
+from bench.common import Table, median, runs_label
 
 WINDOW = 2.0
 FULL = {"learners": 200, "answers": 20}
@@ -38,10 +37,7 @@ RETRY_START, RETRY_MAX = 0.1, 2.0
 
 def _roomserver() -> Any:
     """``tests/roomserver.py``: the same start/stop-by-PID helper the tests use."""
-    tests = str(ROOT / "tests")
-    if tests not in sys.path:
-        sys.path.insert(0, tests)
-    import roomserver
+    from tests import roomserver
 
     return roomserver
 

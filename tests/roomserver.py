@@ -123,7 +123,7 @@ def room_server(backend: str, folder: Path, k: int = 5,
         with sqlite_server(folder, k=k, workers=workers) as server:
             yield server
         return
-    from pgserver import postgres_server
+    from tests.pgserver import postgres_server
 
     folder.mkdir(parents=True, exist_ok=True)
     with postgres_server(folder / "pg") as pg:

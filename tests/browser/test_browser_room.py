@@ -3,7 +3,6 @@ anything; the learner answers by clicking, and the reveal shows the room's sprea
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import httpx
@@ -13,8 +12,7 @@ import pytest
 from labserver import LabServer
 from playwright.sync_api import Page, expect
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: roomserver
-import roomserver  # noqa: E402
+from tests import roomserver
 
 pytestmark = pytest.mark.browser
 

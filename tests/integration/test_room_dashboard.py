@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import httpx
 import pytest
-import roomserver
 from test_room_learners import Learners
 
 from course import room
 from course.quiz import load_bank
+from tests import roomserver
 
 sync_api = pytest.importorskip("playwright.sync_api")
 

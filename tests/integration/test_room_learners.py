@@ -9,7 +9,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-import roomserver
+
+from tests import roomserver
 
 pytest.importorskip("ipywidgets")
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import httpx
 import jsonschema
 import pytest
-import roomserver
 
 from course.room import schema
+from tests import roomserver
 
 MODULE = "01-identity-shift"
 QID = "identity-2026"  # single choice, right answer "systems"
