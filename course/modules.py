@@ -149,6 +149,16 @@ def get(slug_or_code: str, root: Path | None = None) -> Module:
                         f"known: {', '.join(slugs(root))}")
 
 
+def _bank_title(bank: Path) -> object:
+    """The ``title`` a quiz bank states (None when it has none or is missing)."""
+    if not bank.is_file():
+        return None
+    import yaml
+
+    data = yaml.safe_load(bank.read_text(encoding="utf-8"))
+    return data.get("title") if isinstance(data, dict) else None
+
+
 def problems(root: Path) -> list[str]:
     """Files an entry needs that are missing, and module files that no entry claims."""
     listed = load(root)
@@ -166,6 +176,11 @@ def problems(root: Path) -> list[str]:
             if heading != f"# {module.code} · {module.title}":
                 found.append(f"{module.slug}: the notebook's first line is {heading!r}, the "
                              f"manifest says '# {module.code} · {module.title}'")
+        bank_title = _bank_title(module.bank)
+        if bank_title is not None and bank_title != module.title:
+            shown = module.bank.relative_to(root) if module.bank.is_relative_to(root) else module.bank
+            found.append(f"{module.slug}: {shown} has title {bank_title!r}, "
+                         f"the manifest says {module.title!r}")
     package = listed[0].package if listed else MANIFEST.parent
     strays = [*(root / "solutions").glob("*/*.ipynb"), *(package / "quiz" / "banks").glob("*.yaml"),
               *(package / "coverage").glob("*.yaml"), *(root / "instructor").glob("[0-9]*.md")]
