@@ -17,7 +17,8 @@ from typing import Any
 from bench import common, discover, machine
 from bench.common import ROOT, Table
 
-BENCHMARKS = ("execution", "autograde", "startup", "sizes", "labs", "room", "cluster")
+BENCHMARKS = ("execution", "autograde", "startup", "sizes", "labs", "room", "cluster",
+              "breakdown")
 # A full run leaves out the Dask benchmark (measured on its own into CLUSTER.md, ~15 min);
 # a quick run smoke-tests every benchmark.
 FULL = ("execution", "autograde", "startup", "sizes", "labs", "room")
@@ -29,6 +30,8 @@ CLUSTER_OUT = ROOT / "bench" / "CLUSTER.md"
 # Full-mode autograding size: chosen so `make bench` stays within ~25 minutes on 2 cores.
 FULL_STUDENTS = 6
 FULL_GRADE_MODULES = ("01", "05")
+# Breakdown per submission (old path vs zygote): this many students × the graded modules.
+BREAKDOWN_STUDENTS = 2
 # Dask benchmark: module 01, this many students, this many changed before the re-run.
 FULL_CLUSTER_STUDENTS = 20
 CLUSTER_CHANGED = 10
@@ -122,6 +125,14 @@ def run_all(cfg: dict[str, Any]) -> tuple[list[Table], dict[str, float]]:
                                           without_jobs1=cfg["without_jobs1"])
         tables.append(table)
         took["autograde"] = time.perf_counter() - start
+    if "breakdown" in only:
+        from bench import breakdown
+
+        start = time.perf_counter()
+        students = 1 if quick else BREAKDOWN_STUDENTS
+        log(f"breakdown: {students} students × {cfg['grade_modules']}, old vs new path")
+        tables.append(breakdown.run(cfg["grade_modules"], students, runs, quick, log))
+        took["breakdown"] = time.perf_counter() - start
     if "cluster" in only:
         from bench import cluster
 
@@ -149,7 +160,8 @@ def run_all(cfg: dict[str, Any]) -> tuple[list[Table], dict[str, float]]:
         log("room: simulated learners against one room server")
         tables.append(room.run(quick, runs, log))
         took["room"] = time.perf_counter() - start
-    order = {"Course": 0, "Autograding": 1, "Start-up": 2, "Notebook": 3, "Labs": 4, "Live": 5}
+    order = {"Course": 0, "Autograding": 1, "Grading": 1, "Start-up": 2, "Notebook": 3,
+             "Labs": 4, "Live": 5}
     tables.sort(key=lambda t: order.get(t.title.split()[0], 9))
     return tables, took
 

@@ -29,7 +29,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.v4 import new_code_cell, new_output
 
-from course.grading import sandbox, tamper
+from course.grading import sandbox, tamper, zygote
 from course.grading.instrument import MARKER, instrument
 from course.grading.records import RunLimits
 from course.grading.repair import SKIP
@@ -42,16 +42,45 @@ class RunResult:
     nb: nbformat.NotebookNode
     statuses: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # wall seconds per phase (kernel start, setup cell, student code, chart cells, test
+    # cells...), read by ``bench/breakdown.py``
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def timed(self, phase: str, since: float) -> float:
+        """Add the time since ``since`` to ``phase``; return now."""
+        now = time.monotonic()
+        self.seconds[phase] = self.seconds.get(phase, 0.0) + now - since
+        return now
 
 
 class _KernelManager(AsyncKernelManager):
-    """A kernel manager whose command is wrapped by :func:`sandbox.wrap`."""
+    """A kernel manager whose command is wrapped by :func:`sandbox.wrap`, or whose kernel is
+    forked by this worker's zygote (:mod:`course.grading.zygote`) when ``course_fork`` is set."""
 
     course_wrap: Callable[[list[str]], list[str]]  # set by _run before the kernel starts
+    course_fork: Callable[[list[str]], Any] | None = None
+    course_note: str | None = None  # why the zygote was not used, when it failed
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         command = super().format_kernel_cmd(extra_arguments)
-        return self.course_wrap(command)
+        return command if self.course_fork else self.course_wrap(command)
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        from course.grading.zygote import ZygoteError
+
+        if self.course_fork is not None and self.provisioner is not None:
+            try:
+                forked = self.course_fork(kernel_cmd)
+            except ZygoteError as error:  # fall back to a bubblewrap kernel
+                self.course_note = f"zygote unavailable, kernel started by bubblewrap: {error}"
+            else:
+                provisioner: Any = self.provisioner
+                provisioner.process, provisioner.pid, provisioner.pgid = forked, forked.pid, None
+                self._reconcile_connection_info(provisioner.connection_info)
+                return
+            self.course_fork = None
+            kernel_cmd = self.course_wrap(kernel_cmd)
+        await super()._async_launch_kernel(kernel_cmd, **kw)
 
 
 class _Client(NotebookClient):
@@ -208,6 +237,8 @@ async def _run(nb: nbformat.NotebookNode, workdir: Path, rundir: Path, limits: R
     km = _KernelManager(kernel_name="python3", transport="ipc", ip=str(rundir / "kernel"),
                         connection_file=str(rundir / "kernel.json"))
     km.course_wrap = lambda cmd: sandbox.wrap(cmd, workdir, rundir, limits.kernel, sandboxed)
+    if sandboxed and zygote.enabled():
+        km.course_fork = lambda cmd: zygote.launch(cmd, workdir, rundir, limits.kernel)
     client = _Client(nb, km=km, cap=limits.output_chars, timeout=int(limits.cell_timeout),
                      allow_errors=True, interrupt_on_timeout=True,
                      error_on_timeout={"ename": TIMEOUT_ENAME, "evalue": "time limit",
@@ -221,9 +252,20 @@ async def _run(nb: nbformat.NotebookNode, workdir: Path, rundir: Path, limits: R
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     # cleanup_kc: nbclient shuts down only kernels whose manager it made itself, and we pass
     # our own (sandboxed) manager; without it every graded notebook left a kernel running.
+    first_code = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), None)
     async with client.async_setup_kernel(cleanup_kc=True, env=sandbox.environment(sandboxed),
                                          **quiet):
+        clock = result.timed("forked kernel start" if km.course_fork else "sandbox + kernel start",
+                             started)
+        if km.course_fork:
+            spent = zygote.instance().take_start_seconds()
+            if spent:
+                result.seconds["zygote start (once per worker)"] = spent
+                result.seconds["forked kernel start"] -= spent
+        if km.course_note:
+            result.notes.append(km.course_note)
         guard = await _start_guard(client, nb, max(limits.cell_timeout, 60.0), result)
+        clock = result.timed("rebinding capture", clock)
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
@@ -294,7 +336,25 @@ async def _run(nb: nbformat.NotebookNode, workdir: Path, rundir: Path, limits: R
                 result.statuses.append("repaired")
                 result.notes.append(f"{_label(index, cell)}: output capped at "
                                     f"{limits.output_chars} characters")
+            clock = result.timed(_phase(cell, index == first_code, is_test), clock)
+        clock = time.monotonic()
+    result.timed("kernel stop", clock)
     return result
+
+
+CHART_TYPES = ("image/svg+xml", "image/png", "application/vnd.vegalite")
+
+
+def _phase(cell: nbformat.NotebookNode, first: bool, is_test: bool) -> str:
+    """Which phase of the breakdown a cell's time belongs to."""
+    if is_test:
+        return "test cells"
+    if first:
+        return "setup cell (imports)"
+    shown = [key for o in cell.outputs for key in o.get("data", {})]
+    if any(key.startswith(CHART_TYPES) for key in shown):
+        return "cells showing a chart"
+    return "student code"
 
 
 def _nbgrader_reply_error(client: _Client, index: int, cell: nbformat.NotebookNode) -> None:

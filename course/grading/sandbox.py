@@ -11,6 +11,7 @@ gradebook or other submission is ever on the kernel's file system.
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import subprocess
 import sys
@@ -115,7 +116,9 @@ def environment(sandboxed: bool) -> dict[str, str]:
            "LANG": "C.UTF-8", "NBGRADER_EXECUTION": "autograde", "MPLBACKEND": "agg",
            "PYDEVD_DISABLE_FILE_VALIDATION": "1", "PYTHONDONTWRITEBYTECODE": "1",
            # no grade depends on a chart: emit its Vega-Lite spec, never start vl-convert
-           "COURSE_RENDERER": "spec"}
+           # (COURSE_GRADING_CHARTS=svg renders them as before: the breakdown bench's old path)
+           "COURSE_RENDERER": "svg" if os.environ.get("COURSE_GRADING_CHARTS") == "svg"
+           else "spec"}
     if sandboxed:
         env["HOME"] = HOME
     data = datasets_dir()

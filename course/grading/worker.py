@@ -5,6 +5,8 @@ Never raises: every problem becomes a status and a reason in the returned record
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import tempfile
 import time
@@ -117,17 +119,31 @@ def _grade_notebook(ref: RefNotebook, path: Path | None, data: list[tuple[Path, 
                                             f"{error}"))
         _mark_not_run(entry["nb"])
         return entry
+    started = time.monotonic()
     repaired = repair(nb, ref)
     workdir, rundir = scratch / f"work-{ref.name}", scratch / f"run-{ref.name}"
     workdir.mkdir()
     rundir.mkdir()
     _copy_files(data, workdir)
+    prepared = time.monotonic()
     result = run_notebook(repaired.nb, workdir, rundir, limits, sandboxed)
+    ran = time.monotonic()
     written = keep_written(workdir, data, keep) if keep is not None else []
+    _report_seconds(ref.name, {"repair + copy files": prepared - started, **result.seconds,
+                               "keep written files": time.monotonic() - ran})
     statuses = result.statuses + (["repaired"] if repaired.notes else [])
     entry.update(status=Status.worst(statuses), reasons=repaired.notes + result.notes + written,
                  nb=result.nb)
     return entry
+
+
+def _report_seconds(notebook: str, seconds: dict[str, float]) -> None:
+    """Append this notebook's phases to ``$COURSE_GRADING_TIMINGS`` (the breakdown bench)."""
+    target = os.environ.get("COURSE_GRADING_TIMINGS")
+    if target:
+        line = json.dumps({"notebook": notebook, "pid": os.getpid(), "seconds": seconds})
+        with open(target, "a", encoding="utf-8") as out:
+            out.write(line + "\n")
 
 
 def _mark_not_run(nb: nbformat.NotebookNode) -> None:
