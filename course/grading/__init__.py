@@ -10,6 +10,7 @@ Modules, one job each:
 - :mod:`.instrument`  rewrite test cells: strict equality and an out-of-band pass token
 - :mod:`.tamper`      notice rebinding of what hidden tests rely on (builtins, math, pandas...)
 - :mod:`.sandbox`     the kernel command wrapped in bubblewrap + prlimit
+- :mod:`.zygote`      one per worker: imports the stack once, forks each kernel into its own sandbox
 - :mod:`.execute`     run one notebook with time, output and memory limits
 - :mod:`.worker`      grade one submission (runs in a worker process)
 - :mod:`.outputs`     keep the files a graded notebook wrote (as nbgrader does)

@@ -6,6 +6,10 @@ home; no network (own network namespace), own PID namespace, unprivileged uid. T
 talks to the grader over Unix-domain sockets in a per-job runtime folder (ZMQ ``ipc``), so
 the grader sends every cell, hidden tests included, over the socket: no source notebook,
 gradebook or other submission is ever on the kernel's file system.
+
+:mod:`course.grading.zygote` builds the same file system (:func:`read_only_paths`,
+:func:`root_symlinks`, :func:`environment`) for kernels it forks; this bubblewrap command is
+its fallback and the ``COURSE_ZYGOTE=0`` path.
 """
 
 from __future__ import annotations

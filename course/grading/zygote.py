@@ -41,10 +41,12 @@ from pathlib import Path
 
 from course.grading import sandbox
 
-# What a notebook imports before its first answer (``setup()`` and the kernel itself).
+# What a notebook imports before its first answer (``setup()`` and the kernel itself; a
+# kernel's start imports the debugger, i.e. debugpy, which alone took seconds per kernel).
 PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "IPython",
-           "numpy", "pandas", "altair", "ipywidgets", "course", "course.notebook_setup",
-           "course.render", "course.room", "course.charts.theme", "course.paths", "course.data")
+           "ipykernel.debugger", "sqlite3", "pdb", "faulthandler", "tornado.ioloop", "numpy",
+           "pandas", "altair", "ipywidgets", "course", "course.notebook_setup", "course.render",
+           "course.room", "course.charts.theme", "course.paths", "course.data")
 # BLAS thread pools must not exist when the zygote forks (a forked child has one thread).
 SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 READY = "zygote-ready"
