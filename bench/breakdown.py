@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -39,30 +38,22 @@ class Outcome:
 
     submissions: int = 0
     phases: dict[str, dict[str, list[float]]] = field(default_factory=dict)
-    cpu: dict[str, list[float]] = field(default_factory=dict)
     wall: dict[str, list[float]] = field(default_factory=dict)
     grades: dict[str, Any] = field(default_factory=dict)
     writer: float = float("nan")
     notes: list[str] = field(default_factory=list)
 
 
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def _grade(copy: Path, modules: Sequence[str], label: str,
-           timings: Path) -> tuple[float, float, list[str]]:
-    """Grade ``copy`` one way; (wall s, CPU s of every process it started, failures)."""
+           timings: Path) -> tuple[float, list[str]]:
+    """Grade ``copy`` one way; (wall s, failures)."""
     flags, _ = sandbox_flags()
     command = parallel_command(copy, modules, GradeMode(label, 1, flags))
-    before = _children_cpu()
     env = tool_env({**PATHS[label], "COURSE_GRADING_TIMINGS": str(timings)})
     seconds, done = run_command(command, cwd=copy, env=env)
-    cpu = _children_cpu() - before
     failures = [] if done.returncode == 0 else [f"exit {done.returncode}: "
                                                f"{(done.stdout + done.stderr)[-300:]}"]
-    return seconds, cpu, failures
+    return seconds, failures
 
 
 def _phase_means(timings: Path, submissions: int) -> dict[str, float]:
@@ -86,13 +77,12 @@ def measure(modules: Sequence[str], students: int, runs: int, log: Any = print) 
         outcome.submissions = len(ids) * len(modules)
         for run in range(runs):
             for label in PATHS:
-                copy = Path(scratch) / f"run-{run}-{len(outcome.wall.get(label, []))}"
+                copy = Path(scratch) / f"run-{run}-{list(PATHS).index(label)}"
                 shutil.copytree(template, copy)
                 timings = Path(scratch) / f"timings-{run}-{label[:3]}.jsonl"
-                seconds, cpu, failures = _grade(copy, modules, label, timings)
+                seconds, failures = _grade(copy, modules, label, timings)
                 outcome.notes += [f"{label}: {f}" for f in failures]
                 outcome.wall.setdefault(label, []).append(seconds / outcome.submissions)
-                outcome.cpu.setdefault(label, []).append(cpu / outcome.submissions)
                 for phase, mean in _phase_means(timings, outcome.submissions).items():
                     outcome.phases.setdefault(label, {}).setdefault(phase, []).append(mean)
                 if run == 0:
@@ -100,7 +90,7 @@ def measure(modules: Sequence[str], students: int, runs: int, log: Any = print) 
                     if label == NEW:
                         outcome.writer = writer_seconds(copy)
                 log(f"  breakdown run {run + 1}/{runs} {label[:3]}: {seconds:.1f} s wall, "
-                    f"{cpu:.1f} CPU-s, load {os.getloadavg()[0]:.2f}")
+                    f"load {os.getloadavg()[0]:.2f}")
                 shutil.rmtree(copy, ignore_errors=True)
     return outcome
 
@@ -120,9 +110,10 @@ def table(outcome: Outcome, modules: Sequence[str], students: int, quick: bool) 
              "the worker measured per notebook (`COURSE_GRADING_TIMINGS`), summed per path and "
              "divided by the submissions; the zygote start is paid once per worker and shown "
              "divided by the submissions too; 'cells showing a chart' are non-test cells whose "
-             "outputs hold a chart (building and rendering it); CPU: user + system seconds of "
-             "every process the command started (worker, zygote, kernels), ÷ submissions; "
-             "medians over runs."),
+             "outputs hold a chart (building and rendering it); whole command: wall time of "
+             "`course autograde` ÷ submissions; medians over runs. No CPU column: a kernel "
+             "killed with its bubblewrap parent is never reaped, so RUSAGE_CHILDREN misses "
+             "the old path's kernels and the two paths would not be counted alike."),
     )
     runs = len(outcome.wall.get(OLD, []))
     for phase in PHASES:
@@ -132,9 +123,8 @@ def table(outcome: Outcome, modules: Sequence[str], students: int, quick: bool) 
             continue
         out.add(phase, 0.0 if old != old else old, 0.0 if new != new else new,
                 ratio(new, old) if old == old and new == new else "—", runs_label(runs, quick))
-    for name, values in (("whole command, wall", outcome.wall), ("whole command, CPU", outcome.cpu)):
-        old, new = median(values.get(OLD, [])), median(values.get(NEW, []))
-        out.add(f"**{name}**", old, new, ratio(new, old), runs_label(runs, quick))
+    old, new = median(outcome.wall.get(OLD, [])), median(outcome.wall.get(NEW, []))
+    out.add("**whole command, wall**", old, new, ratio(new, old), runs_label(runs, quick))
     out.add("gradebook write (single writer, replayed, same on both paths)", outcome.writer,
             outcome.writer, 1.0, "1")
     equal, total, diffs = compare(outcome.grades.get(OLD, {}), outcome.grades.get(NEW, {}))
