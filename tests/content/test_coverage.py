@@ -1,4 +1,4 @@
-"""Every concept C1.1–C10.6 is taught in a tagged section and checked by a quiz or exercise."""
+"""Every concept C1.1–C12.3 is taught in a tagged section and checked by a quiz or exercise."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ def test_required_concepts_follow_the_design():
     assert len(ids) >= 47  # 43 of the design's table, C11.1-C11.4 of the context lab, then more
     assert ids[0] == "C1.1" and "C10.6" in ids and "C3.9" in ids and "C4.7" in ids
     assert ids[ids.index("C10.6") + 1:ids.index("C10.6") + 5] == ["C11.1", "C11.2", "C11.3", "C11.4"]
+    assert ids[-3:] == ["C12.1", "C12.2", "C12.3"]
 
 
 def test_every_concept_is_taught_and_checked():
