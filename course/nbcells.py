@@ -130,6 +130,17 @@ def strip_hidden(source: str, marks: Markers | None = None,
     return "\n".join(out)
 
 
+def stripped_line_numbers(source: str, marks: Markers | None = None) -> list[int]:
+    """For each line of ``source`` (index 0: line 1), its line number in
+    :func:`strip_hidden`'s output; a hidden block's lines all point at its placeholder."""
+    m = marks or markers()
+    numbers, shown = [], 0
+    for role, _line in _blocks(source, m.begin_hidden, m.end_hidden):
+        shown += role in ("begin", "outside")
+        numbers.append(max(shown, 1))
+    return numbers
+
+
 def solution_text(source: str, marks: Markers | None = None) -> str:
     """An answer cell with its solution marker lines removed (the model answer, runnable)."""
     m = marks or markers()

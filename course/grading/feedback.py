@@ -19,7 +19,15 @@ from traitlets import Bool
 
 from course.grading import instrument
 from course.grading.config import Course, GradingError, shown_url
-from course.nbcells import hidden_lines, is_test, markers, strip_ansi, strip_hidden
+from course.nbcells import (
+    Markers,
+    hidden_lines,
+    is_test,
+    markers,
+    strip_ansi,
+    strip_hidden,
+    stripped_line_numbers,
+)
 
 PREPROCESSORS = ("nbgrader.preprocessors.GetGrades",
                  "course.grading.feedback.HideHiddenTests",
@@ -27,6 +35,9 @@ PREPROCESSORS = ("nbgrader.preprocessors.GetGrades",
 
 
 _CODE_LINE = re.compile(r"^\s*(?:-+>\s*)?\d+\s?(.*)$")
+_FRAME = re.compile(r"^Cell In\[(\d+)\], line (\d+)(.*)$")
+_NUMBERED = re.compile(r"^\s*(-+>)?\s*(\d+)\s?(.*)$")
+CONTEXT = 2  # lines shown before and after the failing one, as IPython does
 _HELPER_LINES = {line.strip() for line in ast.unparse(ast.parse(instrument.HELPER)).splitlines()
                  if line.strip()}
 
@@ -56,13 +67,62 @@ def _unrewritten(line: str) -> str:
     return plain[: code.start(1)] + ast.unparse(tree)
 
 
-def scrub_traceback(entries: list[str]) -> list[str]:
+class _CellLines:
+    """Where a line of the code the grader sent is in the test cell the feedback shows."""
+
+    def __init__(self, source: str, marks: Markers) -> None:
+        self.sent, self.to_source = instrument.source_lines(source)
+        self.shown = strip_hidden(source, marks).split("\n")
+        self.to_shown = stripped_line_numbers(source, marks)
+
+    def _offset(self, numbered: list[tuple[int, str]]) -> int | None:
+        """How many lines the grader put before the instrumented cell (the tamper probe's),
+        found by matching the frame's code lines against the instrumented cell's."""
+        offsets: set[int] | None = None
+        for number, text in numbered:
+            if "course-pass-" in text:
+                continue  # the token differs from run to run
+            fits = {number - i for i, line in enumerate(self.sent, 1) if line.strip() == text.strip()}
+            offsets = fits if offsets is None else offsets & fits
+        return min(offsets) if offsets else None
+
+    def frame(self, entry: str, cell: str) -> str | None:
+        """The frame ``entry`` of the test cell (``Cell In[cell]``) renumbered and showing the
+        cell's own lines; None when it is another frame or its lines cannot be placed."""
+        head, *body = strip_ansi(entry).split("\n")
+        found = _FRAME.match(head)
+        if not found or found.group(1) != cell:
+            return None
+        numbered = [(int(m.group(2)), m.group(3), bool(m.group(1)))
+                    for line in body if (m := _NUMBERED.match(line))]
+        offset = self._offset([(n, text) for n, text, _ in numbered])
+        failing = next((n for n, _, arrow in numbered if arrow), int(found.group(2)))
+        if offset is None or failing - offset not in self.to_source:
+            return None
+        at = self.to_shown[self.to_source[failing - offset] - 1]
+        width = len(str(min(len(self.shown), at + CONTEXT)))
+        lines = [f"{'---> ' if n == at else '     '}{n:>{width}} {self.shown[n - 1]}"
+                 for n in range(max(1, at - CONTEXT), min(len(self.shown), at + CONTEXT) + 1)]
+        return "\n".join([f"Cell In[{cell}], line {at}{found.group(3)}", *lines])
+
+
+def scrub_traceback(entries: list[str], source: str | None = None,
+                    marks: Markers | None = None) -> list[str]:
     """A test's traceback as the learner wrote the test: without the grader's instrumentation
-    (the completion-token print, the strict-comparison helper's lines and frames)."""
+    (the completion-token print, the strict-comparison helper's lines and frames). Given the
+    test cell's ``source``, the cell's frames show its own lines, numbered as the feedback
+    shows the cell (hidden tests replaced by one placeholder line)."""
+    cell_lines = _CellLines(source, marks or markers()) if source is not None else None
+    cell = next((found.group(1) for entry in entries
+                 if (found := _FRAME.match(strip_ansi(entry).split("\n")[0]))), None)
     kept = []
     for entry in entries:
         if f"in {instrument._EQ}" in strip_ansi(entry):
             continue  # the helper's own frame (the always-equal rejection)
+        renumbered = cell_lines.frame(entry, cell) if cell_lines and cell else None
+        if renumbered is not None:
+            kept.append(renumbered)
+            continue
         lines = []
         for line in entry.split("\n"):
             code = _CODE_LINE.match(strip_ansi(line))
@@ -93,13 +153,14 @@ class HideHiddenTests(Preprocessor):
             return cell, resources
         marks = markers(self.config)
         secrets = hidden_lines([cell.source], marks)
-        cell.source = strip_hidden(cell.source, marks)
+        source = cell.source
+        cell.source = strip_hidden(source, marks)
         failed = False
         kept = []
         for output in cell.get("outputs", []):
             if output.output_type == "error":
                 failed = True
-                output.traceback = scrub_traceback(output.get("traceback", []))
+                output.traceback = scrub_traceback(output.get("traceback", []), source, marks)
                 text = " ".join([output.get("evalue", "")] + output.get("traceback", []))
                 if _leaks(text, secrets):
                     output.evalue = "a hidden test failed"

@@ -60,16 +60,11 @@ class _StrictAsserts(ast.NodeTransformer):
         return ast.copy_location(call, node)
 
 
-def instrument(source: str) -> tuple[str, str | None]:
-    """The code to send for a test cell and the token that proves it ran to the end.
-
-    Returns ``(source, None)`` when the cell is not plain Python.
-    """
+def _instrumented(source: str, token: str) -> ast.Module | None:
     try:
         tree = ast.parse(source)
     except SyntaxError:
-        return source, None
-    token = "course-pass-" + secrets.token_hex(16)
+        return None
     tree = _StrictAsserts().visit(tree)
     body = list(ast.parse(HELPER).body) + list(tree.body)
     tail: list[ast.stmt] = [ast.parse(f"print({token!r}, flush=True)").body[0]]
@@ -78,5 +73,34 @@ def instrument(source: str) -> tuple[str, str | None]:
         body.append(ast.Assign(targets=[ast.Name(_LAST, ast.Store())], value=last.value,
                                lineno=last.lineno))
         tail.append(ast.Expr(ast.Name(_LAST, ast.Load())))
-    module = ast.Module(body=body + tail, type_ignores=[])
-    return ast.unparse(ast.fix_missing_locations(module)), token
+    return ast.fix_missing_locations(ast.Module(body=body + tail, type_ignores=[]))
+
+
+def instrument(source: str) -> tuple[str, str | None]:
+    """The code to send for a test cell and the token that proves it ran to the end.
+
+    Returns ``(source, None)`` when the cell is not plain Python.
+    """
+    token = "course-pass-" + secrets.token_hex(16)
+    module = _instrumented(source, token)
+    return (source, None) if module is None else (ast.unparse(module), token)
+
+
+def source_lines(source: str) -> tuple[list[str], dict[int, int]]:
+    """The lines :func:`instrument` sends for ``source`` (any token) and, for each line that
+    holds the learner's code, the line of ``source`` it came from. Feedback uses it to point
+    a traceback at the line the learner wrote. Not plain Python: ``([], {})``."""
+    module = _instrumented(source, "course-pass-")
+    if module is None:
+        return [], {}
+    text = ast.unparse(module)
+    first = len(ast.parse(HELPER).body)
+    learners = slice(first, first + len(ast.parse(source).body))  # not the helper, not the tail
+    where: dict[int, int] = {}
+    for built, sent in zip(module.body[learners], ast.parse(text).body[learners], strict=True):
+        for old, new in zip(ast.walk(built), ast.walk(sent), strict=False):
+            if type(old) is not type(new):
+                break  # the round trip changed the shape: keep what matched so far
+            if isinstance(old, ast.stmt | ast.expr) and isinstance(new, ast.stmt | ast.expr):
+                where.setdefault(new.lineno, old.lineno)
+    return text.split("\n"), where
