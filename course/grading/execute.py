@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import time
 from collections.abc import Callable
@@ -209,6 +210,7 @@ async def _start_guard(client: _Client, nb: nbformat.NotebookNode, timeout: floa
 
 
 TIMEOUT_ENAME = "CellTimeoutError"
+SOCKET_PATH_MAX = 107  # bytes of an AF_UNIX socket path (sun_path is 108, with its NUL)
 
 
 def _timed_out(client: _Client, index: int) -> bool:
@@ -231,9 +233,17 @@ async def _responsive(client: _Client, index: int, grace: float) -> bool:
     return not _timed_out(client, index)
 
 
+def socket_path(rundir: Path) -> Path:
+    """The longest path of the kernel's ZMQ ipc sockets in ``rundir`` (``kernel-<port>``)."""
+    return rundir / "kernel-65535"
+
+
 async def _run(nb: nbformat.NotebookNode, workdir: Path, rundir: Path, limits: RunLimits,
                sandboxed: bool) -> RunResult:
     result = RunResult(nb)
+    if len(os.fsencode(socket_path(rundir))) > SOCKET_PATH_MAX:
+        raise ValueError(f"the kernel's socket path {socket_path(rundir)} is longer than the "
+                         f"{SOCKET_PATH_MAX} bytes a Unix socket allows: use a shorter TMPDIR")
     km = _KernelManager(kernel_name="python3", transport="ipc", ip=str(rundir / "kernel"),
                         connection_file=str(rundir / "kernel.json"))
     km.course_wrap = lambda cmd: sandbox.wrap(cmd, workdir, rundir, limits.kernel, sandboxed)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 
-from course.grading.execute import RunLimits, run_notebook
+from course.grading.execute import SOCKET_PATH_MAX, RunLimits, run_notebook, socket_path
 from course.grading.outputs import keep_written
 from course.grading.records import Job, Status, error_record
 from course.grading.reference import RefNotebook
@@ -62,6 +62,15 @@ def find_notebooks(submission: Path, names: list[str]) -> tuple[dict[str, Path],
     return found, notes
 
 
+def _scratch_base(refs: list[RefNotebook]) -> str | None:
+    """TMPDIR (None), unless the kernels' sockets under it would pass the AF_UNIX path limit;
+    then /tmp (mkdtemp makes the scratch folder private there: mode 0700)."""
+    longest = max((len(ref.name) for ref in refs), default=0)
+    scratch = Path(tempfile.gettempdir(), "course-grade-" + "x" * 8)  # mkdtemp adds 8 characters
+    fits = len(os.fsencode(socket_path(scratch / f"run-{'n' * longest}"))) <= SOCKET_PATH_MAX
+    return None if fits else "/tmp"
+
+
 def grade_submission(job: Job) -> dict:
     """Grade every notebook of one submission; write ``autograded/<student>/<assignment>/``."""
     started = time.monotonic()
@@ -69,7 +78,7 @@ def grade_submission(job: Job) -> dict:
     record: dict = {"student": job.student, "assignment": job.assignment, "notebooks": []}
     refs = [RefNotebook.from_dict(r) for r in job.refs]
     limits: RunLimits = job.limits
-    scratch = Path(tempfile.mkdtemp(prefix="course-grade-"))
+    scratch = Path(tempfile.mkdtemp(prefix="course-grade-", dir=_scratch_base(refs)))
     out_dir = Path(job.autograded)
     staging = out_dir.parent / f".{out_dir.name}.staging"
     try:
