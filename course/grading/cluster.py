@@ -3,7 +3,8 @@
 - A worker needs only this package installed (same version: checked when we connect and again
   in every task). It gets each assignment as a content-addressed :class:`~.cache.Bundle` (the
   trusted cells and the data files), scattered to every worker once under the key
-  ``course-bundle-<sha256>`` and unpacked once per worker into ``$TMPDIR/course-bundles/<sha256>``.
+  ``course-bundle-<sha256>`` and unpacked once per worker into ``$TMPDIR/course-bundles/<sha256>``
+  (:mod:`.bundle_files`; a run's end removes the bundles it did not use).
   The submission's files travel with its task; the autograded folder (graded notebooks and the
   files the notebook wrote) travels back with the result. No shared folder is needed.
 - On the worker, :func:`grade_remote` calls the same :func:`~.worker.grade_submission` as
@@ -30,6 +31,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from course.grading import bundle_files
 from course.grading.cache import Bundle, folder_files, grader_version
 from course.grading.config import GradingError
 from course.grading.records import Job, Status, error_record
@@ -54,25 +56,6 @@ def run_job(job: Job) -> dict:
                                              "notebook": entry["notebook"],
                                              "pid": os.getpid()}) + "\n")
     return record
-
-
-def _materialise(bundle: Bundle) -> Path:
-    """The bundle's data files on this worker's disk, written once per digest."""
-    base = Path(tempfile.gettempdir()) / "course-bundles"
-    target = base / bundle.digest
-    if target.is_dir():
-        return target
-    base.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=".unpack-", dir=base))
-    for rel, data in bundle.files.items():
-        path = scratch / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    try:
-        scratch.rename(target)
-    except OSError:  # another thread of this worker got there first
-        shutil.rmtree(scratch, ignore_errors=True)
-    return target
 
 
 def _safe(rel: str) -> bool:
@@ -101,8 +84,9 @@ def grade_remote(job: Job, files: dict[str, bytes], grader: str, bundle: Bundle)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(data)
         out = root / "autograded" / job.assignment
-        record = run_job(replace(job, submitted=str(submitted), autograded=str(out),
-                                 source=str(_materialise(bundle))))
+        with bundle_files.unpacked(bundle) as source:
+            record = run_job(replace(job, submitted=str(submitted), autograded=str(out),
+                                     source=str(source)))
         record["files"] = ({rel.as_posix(): (out / rel).read_bytes() for rel in folder_files(out)}
                            if out.is_dir() else {})
         return record
@@ -245,3 +229,7 @@ def run(connection: Connection, pending: list[Job], bundles: dict[str, Bundle],
         future.release()
         record(job, result)
         submit_next()
+    try:  # bound each worker's $TMPDIR/course-bundles: keep this run's bundles and those in use
+        client.run(bundle_files.prune, sorted({b.digest for b in bundles.values()}))
+    except Exception:  # noqa: BLE001 - best effort: the grades are already recorded
+        pass

@@ -27,6 +27,7 @@ from tests.grading_tools import (
 pytestmark = pytest.mark.slow
 
 ASSIGNMENT = "fixture-01"
+STALE = "0" * 64
 PARITY = ("perfect", "empty", "partial", "edited-tests", "wrong-kernel", "extra-files")
 
 
@@ -53,12 +54,17 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
     course = base / "class"
     synthetic().main([str(course), "--fixture"])
     with DaskCluster(base / "dask", workers=2) as cluster:
+        for tmp in cluster.scratch:  # a bundle an earlier run left in each worker's TMPDIR
+            (tmp / "course-bundles" / STALE / "data.txt").parent.mkdir(parents=True)
+            (tmp / "course-bundles" / STALE / "data.txt").write_text("old\n")
         done = run(course_cmd("autograde", "--cluster", cluster.address, "--timeout", "5",
                               "--budget", "60", "--course-dir", str(course)), cwd=course)
+        bundles = {tmp.name: sorted(p.name for p in (tmp / "course-bundles").iterdir()
+                                    if p.is_dir()) for tmp in cluster.scratch}
     assert cluster.stopped and not _running(cluster.stopped)
     expected = json.loads((course / f"expected-{ASSIGNMENT}.json").read_text())
     return {"course": course, "base": base, "expected": expected, "log": _log(course),
-            "stdout": done.stdout}
+            "stdout": done.stdout, "bundles": bundles}
 
 
 def test_every_submission_graded_once_with_the_expected_score(graded: dict) -> None:
@@ -77,6 +83,12 @@ def test_the_bundle_reached_the_workers_and_the_sandbox_held(graded: dict) -> No
         assert (folder / f"{ASSIGNMENT}.ipynb").is_file(), student
     snoop = (root / "s20-snoop" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text()
     assert "SNOOP RESULT: []" in snoop
+
+
+def test_the_run_leaves_only_its_own_bundle_on_the_workers(graded: dict) -> None:
+    """$TMPDIR/course-bundles stays bounded: the run's end removed the stale bundle."""
+    left = {name for names in graded["bundles"].values() for name in names}
+    assert len(left) == 1 and STALE not in left, graded["bundles"]
 
 
 def test_grades_equal_serial_nbgrader(graded: dict) -> None:
