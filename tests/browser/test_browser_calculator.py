@@ -67,7 +67,14 @@ def test_calculator_sliders_change_chart_and_verdict(
     cell = jlab.cell(page, found[0])
     try:
         verdict = cell.get_by_text("Verdict:").first
-        expect(verdict).to_contain_text("in-house model")
+        # The in-house latency is the learner's own measured p99, so whether it starts inside the
+        # 50 ms budget depends on the machine; the verdict must follow what the facts say.
+        inhouse = cell.get_by_text("The in-house model answers in about").first
+        expect(inhouse).to_contain_text("the 50 ms budget")
+        if "inside the 50 ms budget" in (inhouse.text_content() or ""):
+            expect(verdict).to_contain_text("in-house model")
+        else:
+            expect(verdict).not_to_contain_text("in-house model")
         before = chart_text(cell)
         assert "50 ms budget" in before, before
 
