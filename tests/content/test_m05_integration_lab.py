@@ -1,14 +1,25 @@
 """Module 05 (integration lab): the solution and hidden tests run in process on the simulator
 (``tests.content.solved.grade``). Exact scores for the solution, an empty submission and wrong
-types or always-equal objects; the solution's retries and cache on the failure scenarios.
+types or always-equal objects; the solution's retries and cache on the failure scenarios; the
+visible self-checks (course.checks.m05) pass the solution and explain plausible mistakes.
 Nothing may really sleep."""
 
 from __future__ import annotations
 
+import json
+import random
+
 import pytest
 
-from course import modules
-from tests.content.solved import ALWAYS_EQUAL, Graded, assert_release_has_no_solution_code, grade
+from course import labs, modules
+from course.checks import CheckFailed, m05
+from tests.content.solved import (
+    ALWAYS_EQUAL,
+    Graded,
+    answer_namespace,
+    assert_release_has_no_solution_code,
+    grade,
+)
 from tests.notebook_tools import ROOT
 
 MODULE = "05-integration-lab"
@@ -88,3 +99,125 @@ def test_a_stale_cache_entry_is_refetched(solved: Graded) -> None:
 
 def test_the_student_release_has_no_solution_code() -> None:
     assert_release_has_no_solution_code(MODULE)
+
+
+# --- the visible self-checks (course.checks.m05) ---------------------------------------------
+
+
+ANSWERS = ("05-parse", "05-backoff", "05-retries", "05-cache-key", "05-cache", "05-fallback")
+
+
+@pytest.fixture(scope="module")
+def answers() -> dict:
+    """The solution's answer cells run in order, each seeing the names the earlier ones made
+    (as in the notebook), with the notebook's imports."""
+    names: dict = {"json": json, "random": random, "labs": labs}
+    for exercise in ANSWERS:
+        names = answer_namespace(MODULE, exercise, **names)
+    return names
+
+
+def _failure(check, value) -> str:
+    with pytest.raises(CheckFailed) as failed:
+        check(value)
+    assert str(failed.value).startswith("❌ "), failed.value
+    return str(failed.value)
+
+
+def test_m05_checks_accept_the_solution(answers: dict, capsys: pytest.CaptureFixture[str]) -> None:
+    m05.check_parse_label(answers["parse_label"])
+    m05.check_backoff_delay(answers["backoff_delay"])
+    m05.check_call_with_retries(answers["call_with_retries"])
+    m05.check_cache_key(answers["cache_key"])
+    m05.check_ttl_cache(answers["TTLCache"])
+    m05.check_classify(answers["classify"])
+    assert capsys.readouterr().out.count("✅") == 6
+
+
+def _any_label(content):  # trusts any JSON with a "label", even an unknown one
+    try:
+        return json.loads(content).get("label")
+    except (ValueError, AttributeError):
+        return None
+
+
+def test_m05_parse_label_names_the_malformed_answer_it_let_through() -> None:
+    message = _failure(m05.check_parse_label, _any_label)
+    assert "should be None: that answer is malformed" in message
+
+
+def _no_jitter(attempt, rng, base=0.5, cap=30.0):
+    return min(cap, base * 2 ** attempt)
+
+
+def _no_cap(attempt, rng, base=0.5, cap=30.0):
+    return rng.uniform(0, base * 2 ** attempt)
+
+
+def _whole_seconds(attempt, rng, base=0.5, cap=30.0):
+    return int(rng.uniform(0, min(cap, base * 2 ** attempt)))
+
+
+@pytest.mark.parametrize("function, hint", [
+    (_no_jitter, "jittered"), (_no_cap, "between 0 and 5.0 s"), (_whole_seconds, "float"),
+])
+def test_m05_backoff_delay_rejects_plausible_mistakes(function, hint: str) -> None:
+    assert hint in _failure(m05.check_backoff_delay, function)
+
+
+def test_m05_call_with_retries_that_gives_up_at_once_is_told_to_return_the_response() -> None:
+    def gives_up(client, messages, *, model, rng, **options):
+        try:
+            return client.chat.completions.create(model=model, messages=messages)
+        except labs.RateLimitError:
+            return None
+
+    assert "should return the response object" in _failure(m05.check_call_with_retries, gives_up)
+
+
+def _case_sensitive(model, messages):
+    return model + "|" + messages[-1]["content"]
+
+
+def _ignores_model(model, messages):
+    return " ".join(messages[-1]["content"].lower().split())
+
+
+@pytest.mark.parametrize("function, hint", [
+    (_case_sensitive, "case and extra spaces"), (_ignores_model, "different model"),
+])
+def test_m05_cache_key_rejects_plausible_mistakes(function, hint: str) -> None:
+    assert hint in _failure(m05.check_cache_key, function)
+
+
+class _NeverExpires:
+    """A cache that counts right but forgets nothing."""
+
+    def __init__(self, clock, ttl_s):
+        self.entries, self.hits, self.misses = {}, 0, 0
+
+    def get(self, key):
+        if key in self.entries:
+            self.hits += 1
+            return self.entries[key]
+        self.misses += 1
+        return None
+
+    def put(self, key, value):
+        self.entries[key] = value
+
+    @property
+    def hit_rate(self):
+        return self.hits / max(1, self.hits + self.misses)
+
+
+def test_m05_ttl_cache_says_stale_entries_must_go() -> None:
+    assert "older than ttl_s" in _failure(m05.check_ttl_cache, _NeverExpires)
+
+
+def test_m05_classify_without_a_fallback_is_told_what_is_missing() -> None:
+    def primary_only(client, text, **options):
+        return {"label": "needs_human", "source": "default", "trail": []}
+
+    message = _failure(m05.check_classify, primary_only)
+    assert "the steps in trail" in message and "ticket-" not in message
