@@ -1,14 +1,25 @@
 """Module 06 (evaluation lab): the solution and hidden tests run in process on the simulator
 (``tests.content.solved.grade``). Exact scores for the solution, an empty submission and an
-always-equal decision; the solution's release gate on the bundled and generated canaries.
+always-equal decision; the solution's release gate on the bundled and generated canaries; the
+visible self-checks (course.checks.m06) pass the solution and explain plausible mistakes.
 Nothing may really sleep."""
 
 from __future__ import annotations
 
+import math
+
+import pandas as pd
 import pytest
 
-from course import modules
-from tests.content.solved import ALWAYS_EQUAL, Graded, assert_release_has_no_solution_code, grade
+from course import charts, data, labs, modules
+from course.checks import CheckFailed, m06
+from tests.content.solved import (
+    ALWAYS_EQUAL,
+    Graded,
+    answer_namespace,
+    assert_release_has_no_solution_code,
+    grade,
+)
 from tests.notebook_tools import ROOT
 
 MODULE = "06-evaluation-lab"
@@ -73,3 +84,90 @@ def test_the_gate_holds_the_bad_release_and_the_bundled_canary_and_ships_the_goo
 
 def test_the_student_release_has_no_solution_code() -> None:
     assert_release_has_no_solution_code(MODULE)
+
+
+# --- the visible self-checks (course.checks.m06) ---------------------------------------------
+
+ANSWERS = ("06-latency", "06-report", "06-gate", "06-regression")
+
+
+@pytest.fixture(scope="module")
+def answers() -> dict:
+    """The solution's answer cells run in order with the notebook's imports, and its logs."""
+    names: dict = {"math": math, "pd": pd, "pytest": pytest, "charts": charts, "data": data,
+                   "labs": labs}
+    for exercise in ANSWERS:
+        names = answer_namespace(MODULE, exercise, **names)
+    return {**names, "logs": data.load("request_logs")}
+
+
+def _failure(check, *args) -> str:
+    with pytest.raises(CheckFailed) as failed:
+        check(*args)
+    assert str(failed.value).startswith("❌ "), failed.value
+    return str(failed.value)
+
+
+def test_m06_checks_accept_the_solution(answers: dict, capsys: pytest.CaptureFixture[str]) -> None:
+    m06.check_latency_quantiles(answers["latency_quantiles"], answers["logs"])
+    m06.check_version_report(answers["version_report"], answers["logs"])
+    m06.check_release_gate(answers["release_gate"])
+    m06.check_release_test(answers["check_release"])
+    assert capsys.readouterr().out.count("✅") == 4
+
+
+def test_m06_latency_quantiles_that_drop_timeouts_are_told_why_they_count(answers: dict) -> None:
+    right = answers["latency_quantiles"]
+    message = _failure(m06.check_latency_quantiles,
+                       lambda logs: right(logs[logs["status"] != "timeout"]), answers["logs"])
+    assert "a timeout is a request too" in message
+
+
+def test_m06_latency_quantiles_in_whole_milliseconds_are_told_to_keep_floats(answers: dict) -> None:
+    right = answers["latency_quantiles"]
+    message = _failure(m06.check_latency_quantiles,
+                       lambda logs: right(logs).round().astype(int), answers["logs"])
+    assert "should hold floats" in message
+
+
+def _scaled(report, column: str, factor: float):
+    def wrong(logs):
+        table = report(logs).copy()
+        table[column] = table[column] * factor
+        return table
+    return wrong
+
+
+@pytest.mark.parametrize("column, factor, hint", [
+    ("error_rate", 100, "`error_rate` is a share: 0 to 1"),  # percent, not a share
+    ("cost_per_1k", 0.1, "cost of 1,000 requests"),  # per 100 requests
+])
+def test_m06_version_report_rejects_unit_mistakes(answers: dict, column: str, factor: float,
+                                                  hint: str) -> None:
+    wrong = _scaled(answers["version_report"], column, factor)
+    assert hint in _failure(m06.check_version_report, wrong, answers["logs"])
+
+
+def test_m06_release_gate_rejects_plausible_mistakes(answers: dict) -> None:
+    right = answers["release_gate"]
+
+    def always_ship(current, candidate, **budgets):
+        return {"decision": "ship", "reasons": []}
+
+    def first_reason_only(current, candidate, **budgets):
+        result = right(current, candidate, **budgets)
+        return {**result, "reasons": result["reasons"][:1]}
+
+    assert "the decision for a worse candidate" in _failure(m06.check_release_gate, always_ship)
+    assert "the number of reasons" in _failure(m06.check_release_gate, first_reason_only)
+
+
+def test_m06_release_test_rejects_plausible_mistakes(answers: dict) -> None:
+    def never_fails(logs, current, candidate, **budgets):
+        return None
+
+    def returns_the_report(logs, current, candidate, **budgets):
+        return answers["version_report"](logs)
+
+    assert "should raise AssertionError" in _failure(m06.check_release_test, never_fails)
+    assert "should return None" in _failure(m06.check_release_test, returns_the_report)
