@@ -1,13 +1,17 @@
 """Module 07 (observability and incidents lab): the solution and hidden tests run in process on
 the simulator (``tests.content.solved.grade``). Exact scores for the solution, an empty
 submission and wrong types; the solution's drift, alerts and triage on the incident scenarios;
-the runbook rubric in the instructor notes. Nothing may really sleep."""
+the visible self-checks' messages for plausible mistakes; the runbook rubric in the
+instructor notes. Nothing may really sleep."""
 
 from __future__ import annotations
+
+import math
 
 import pytest
 
 from course import modules
+from course.checks import CheckFailed, m07
 from tests.content.solved import Graded, assert_release_has_no_solution_code, grade
 from tests.notebook_tools import ROOT
 
@@ -93,6 +97,100 @@ def test_the_triage_self_check_says_the_same_to_right_and_wrong_decisions(
     decisions["INC-8"] = {"severity": "high", "owner": "provider", "action": "escalate"}
     checks.run(checks.m07.check_triage, decisions)
     assert "severity must be one of" in capsys.readouterr().out
+
+
+# -- the visible self-checks pass the solution and explain plausible mistakes ---------------
+
+
+def _failure(check, *args) -> str:
+    with pytest.raises(CheckFailed) as failed:
+        check(*args)
+    assert str(failed.value).startswith("❌ "), failed.value
+    return str(failed.value)
+
+
+def test_m07_checks_accept_the_solution(solved: Graded, capsys: pytest.CaptureFixture[str]) -> None:
+    ns = solved.namespace
+    capsys.readouterr()
+    m07.check_window_metrics(ns["window_metrics"], ns["calls"])
+    m07.check_alerts(ns["alerts"], ns["metrics"])
+    m07.check_psi(ns["psi"])
+    m07.check_drift_table(ns["drift_table"], ns["shares"])
+    m07.check_retrain_features(ns["retrain_features"], ns["drift"])
+    assert capsys.readouterr().out.count("✅") == 5
+
+
+def test_m07_window_metrics_rejects_plausible_mistakes(solved: Graded) -> None:
+    right, calls = solved.namespace["window_metrics"], solved.namespace["calls"]
+
+    def hourly(calls, window="10min"):  # ignores the window it is given
+        return right(calls, window="1h")
+
+    def float_counts(calls, window="10min"):
+        return right(calls, window).astype({"requests": float})
+
+    def percent(calls, window="10min"):
+        table = right(calls, window)
+        return table.assign(malformed_rate=table["malformed_rate"] * 100)
+
+    assert "every 10 minutes" in _failure(m07.check_window_metrics, hourly, calls)
+    assert "whole numbers" in _failure(m07.check_window_metrics, float_counts, calls)
+    assert "`malformed_rate` is a share" in _failure(m07.check_window_metrics, percent, calls)
+
+
+def test_m07_alerts_rejects_plausible_mistakes(solved: Graded) -> None:
+    right, metrics = solved.namespace["alerts"], solved.namespace["metrics"]
+
+    def tuples(metrics, **thresholds):
+        return [(a["window"], a["metric"], a["value"]) for a in right(metrics, **thresholds)]
+
+    def fixed_thresholds(metrics, **thresholds):  # ignores the thresholds it is given
+        return right(metrics)
+
+    assert "`each alert` should be a dict" in _failure(m07.check_alerts, tuples, metrics)
+    message = _failure(m07.check_alerts, fixed_thresholds, metrics)
+    assert "thresholds nothing can cross" in message
+    assert "malformed_rate" not in message and ":" not in message.split("`")[-1]
+
+
+def _psi_unclipped(expected, actual, eps=1e-4):
+    return float(sum((a - e) * math.log(a / e) if a > 0 and e > 0 else math.inf
+                     for e, a in zip(expected, actual, strict=True)))
+
+
+def _psi_zip(expected, actual, eps=1e-4):  # silently drops the extra bins
+    pairs = [(max(e, eps), max(a, eps)) for e, a in zip(expected, actual, strict=False)]
+    return float(sum((a - e) * math.log(a / e) for e, a in pairs))
+
+
+def test_m07_psi_rejects_plausible_mistakes() -> None:
+    assert "clip to eps" in _failure(m07.check_psi, _psi_unclipped)
+    assert "should raise ValueError" in _failure(m07.check_psi, _psi_zip)
+
+
+def test_m07_drift_table_and_retrain_features_reject_plausible_mistakes(solved: Graded) -> None:
+    ns = solved.namespace
+    drift_table, retrain = ns["drift_table"], ns["retrain_features"]
+
+    def against_week_two(shares, reference_week=1):
+        return drift_table(shares, reference_week=2)
+
+    def first_feature_only(shares, reference_week=1):
+        table = drift_table(shares, reference_week)
+        return table[table["feature"] == table["feature"].iloc[0]]
+
+    def as_set(drift, **options):
+        return set(retrain(drift, **options))
+
+    def fixed_threshold(drift, **options):
+        return retrain(drift)
+
+    assert "week 1 against itself" in _failure(m07.check_drift_table, against_week_two, ns["shares"])
+    assert "number of rows" in _failure(m07.check_drift_table, first_feature_only, ns["shares"])
+    assert "should be a list" in _failure(m07.check_retrain_features, as_set, ns["drift"])
+    message = _failure(m07.check_retrain_features, fixed_threshold, ns["drift"])
+    assert "unreachable threshold" in message
+    assert not any(feature in message for feature in retrain(ns["drift"]))
 
 
 # -- the production counterparts carry the lab's numbers ----------------------------------
