@@ -325,7 +325,11 @@ def chart(scenario: Scenario, cost_fn: CostFn) -> Any:
         color="firebrick", strokeWidth=2).encode(x="budget:Q")
     latency_panel = (bars + budget).properties(
         width=220, height=220, title=f"Latency vs the {scenario.latency_budget_ms:g} ms budget")
-    return alt.hconcat(cost_panel, latency_panel)
+    return alt.hconcat(cost_panel, latency_panel).properties(description=(
+        "Two panels. Left: monthly cost in USD of each option against load in transactions per "
+        f"second (log scales), a dashed line at the current {scenario.tps:,.0f} TPS. Right: latency "
+        f"per call of each option against the {scenario.latency_budget_ms:g} ms budget (red line). "
+        "The verdict beside the chart gives the same figures in words."))
 
 
 SLIDERS: dict[str, dict[str, Any]] = {
@@ -369,7 +373,10 @@ def chart_svg(scenario: Scenario, cost_fn: CostFn) -> str:
     """The chart as an SVG string, drawn offline by vl-convert (no browser, no network)."""
     import vl_convert as vlc
 
-    return vlc.vegalite_to_svg(chart(scenario, cost_fn).to_json())
+    from course.charts import accessible
+
+    spec = chart(scenario, cost_fn).to_dict()
+    return accessible.label_svg(vlc.vegalite_to_svg(spec), accessible.describe(spec))
 
 
 def _chart_or_nothing(scenario: Scenario, cost_fn: CostFn) -> str:

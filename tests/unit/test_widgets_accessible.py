@@ -50,8 +50,20 @@ def _quiz() -> Any:
     return group.box
 
 
+def _calculator() -> Any:
+    from course.interactive.cost_calculator import Scenario, calculator
+
+    def monthly_cost(tps, tokens_per_request, price_per_1k_tokens):
+        return tps * 30 * 24 * 3600 * tokens_per_request / 1000 * price_per_1k_tokens
+
+    def decide(situation):
+        return "in-house model", ["the API is too slow for the budget"]
+
+    return calculator(Scenario(), cost_fn=monthly_cost, decide_fn=decide)
+
+
 WIDGETS: dict[str, Callable[[], Any]] = {
-    "identity toggle (01)": _toggle, "path explorer (10)": _explorer,
+    "identity toggle (01)": _toggle, "path explorer (10)": _explorer, "cost calculator (08)": _calculator,
     "model answer reveal": _reveal, "quiz": _quiz,
 }
 
@@ -67,13 +79,18 @@ def _live(monkeypatch, tmp_path):
 def test_every_control_has_an_accessible_name(name):
     controls = [w for w in _walk(WIDGETS[name]()) if isinstance(w, CONTROLS)]
     assert controls, f"{name}: no controls found"
-    nameless = [type(w).__name__ for w in controls
-                if not (str(getattr(w, "description", "")).strip() or str(getattr(w, "tooltip", "") or "").strip())]
+    def named(control: Any) -> bool:
+        return bool(str(getattr(control, "description", "") or "").strip()
+                    or str(getattr(control, "tooltip", "") or "").strip())
+
+    nameless = [type(w).__name__ for w in controls if not named(w)]
     assert nameless == [], f"{name}: controls without a description or tooltip: {nameless}"
 
 
 @pytest.mark.parametrize("name", sorted(WIDGETS))
 def test_charts_inside_widgets_are_labelled(name):
     html = " ".join(w.value for w in _walk(WIDGETS[name]()) if isinstance(w, widgets.HTML))
+    if name == "cost calculator (08)":
+        assert "<svg" in html, "the calculator draws its chart"
     for svg in re.findall(r"<svg\b[^>]*>", html):
         assert 'role="img"' in svg and re.search(r'aria-label="[^"]{20,}"', svg), (name, svg[:200])
