@@ -6,10 +6,11 @@
 
 ``initdb`` builds a cluster in a fresh folder (trust authentication: only this machine's
 loopback can reach it, and only while the test runs); ``postgres`` listens on a free port on
-127.0.0.1 with its unix socket inside the folder. PostgreSQL refuses to run as root, so under
-root both run as the unprivileged ``postgres`` user (or ``nobody``) through ``setpriv``, in a
-folder of their own under the system temp dir (pytest's folders are private to root). On exit
-the server gets SIGINT (fast shutdown) by PID and is waited for; nothing is left running.
+127.0.0.1 (TCP only: no Unix socket, whose path a long TMPDIR would make too long).
+PostgreSQL refuses to run as root, so under root both run as the unprivileged ``postgres``
+user (or ``nobody``) through ``setpriv``, in a folder of their own under the system temp dir
+(pytest's folders are private to root). On exit the server gets SIGINT (fast shutdown) by PID
+and is waited for; nothing is left running.
 
 A missing PostgreSQL is an error, not a skip: ``scripts/ensure_system_packages.sh`` installs it.
 """
@@ -131,7 +132,9 @@ def _start(bindir: Path, folder: Path, port: int,
     log = (folder / "postgres.log").open("ab")
     command = [*_prefix(account), str(bindir / "postgres"), "-D", str(folder / "data"),
                "-p", str(port), "-c", "listen_addresses=127.0.0.1",
-               "-c", f"unix_socket_directories={folder}",
+               # no Unix socket: tests connect over TCP, and a socket's path (107 bytes at
+               # most) would not fit under a long TMPDIR
+               "-c", "unix_socket_directories=",
                # A test cluster: durability off, small footprint.
                "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
                "-c", "shared_buffers=32MB", "-c", "max_connections=100"]
