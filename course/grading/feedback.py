@@ -75,16 +75,20 @@ class _CellLines:
         self.shown = strip_hidden(source, marks).split("\n")
         self.to_shown = stripped_line_numbers(source, marks)
 
-    def _offset(self, numbered: list[tuple[int, str]]) -> int | None:
-        """How many lines the grader put before the instrumented cell (the tamper probe's),
-        found by matching the frame's code lines against the instrumented cell's."""
-        offsets: set[int] | None = None
-        for number, text in numbered:
-            if "course-pass-" in text:
-                continue  # the token differs from run to run
-            fits = {number - i for i, line in enumerate(self.sent, 1) if line.strip() == text.strip()}
-            offsets = fits if offsets is None else offsets & fits
-        return min(offsets) if offsets else None
+    def _offset(self, numbered: list[tuple[int, str, bool]]) -> int | None:
+        """How many lines the grader put before the instrumented cell (a tamper probe's),
+        found by matching the frame's failing line, then its context lines, against the
+        instrumented cell (context lines from the probe match nothing and are outvoted)."""
+        def fits(number: int, text: str) -> set[int]:
+            return {number - i for i, line in enumerate(self.sent, 1) if line.strip() == text.strip()}
+
+        failing = [fits(n, text) for n, text, arrow in numbered if arrow]
+        if not failing or not failing[0]:
+            return None
+        votes = {offset: sum(offset in fits(n, text) for n, text, _ in numbered
+                             if "course-pass-" not in text)  # the token differs per run
+                 for offset in failing[0]}
+        return max(sorted(votes), key=lambda offset: votes[offset])
 
     def frame(self, entry: str, cell: str) -> str | None:
         """The frame ``entry`` of the test cell (``Cell In[cell]``) renumbered and showing the
@@ -95,7 +99,7 @@ class _CellLines:
             return None
         numbered = [(int(m.group(2)), m.group(3), bool(m.group(1)))
                     for line in body if (m := _NUMBERED.match(line))]
-        offset = self._offset([(n, text) for n, text, _ in numbered])
+        offset = self._offset(numbered)
         failing = next((n for n, _, arrow in numbered if arrow), int(found.group(2)))
         if offset is None or failing - offset not in self.to_source:
             return None

@@ -71,3 +71,9 @@ def test_a_hidden_failure_points_at_the_placeholder_without_its_code():
     text = feedback_traceback(HIDDEN_BEFORE.format(x=3))
     assert f"---> 2 {PLACEHOLDER}" in text
     assert "x > 5" not in text and "x < 9" not in text
+
+
+def test_a_failure_on_the_first_line_is_placed_despite_the_probe_above_it():
+    text = feedback_traceback('assert 1 + 1 == 3, "arithmetic"\nx = 1', PROBE)
+    assert '---> 1 assert 1 + 1 == 3, "arithmetic"' in text and "     2 x = 1" in text
+    assert "__probe__" not in text
