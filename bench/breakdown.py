@@ -27,7 +27,7 @@ OLD = "old: bubblewrap kernel per notebook, SVG charts"
 NEW = "new: kernel forked from the worker's zygote, spec charts"
 PATHS = {OLD: {"COURSE_ZYGOTE": "0", "COURSE_GRADING_CHARTS": "svg"},
          NEW: {"COURSE_ZYGOTE": "1", "COURSE_GRADING_CHARTS": "spec"}}
-PHASES = ("zygote start (once per worker)", "sandbox + kernel start", "forked kernel start",
+PHASES = ("zygote start (once per run)", "sandbox + kernel start", "forked kernel start",
           "rebinding capture", "setup cell (imports)", "student code", "cells showing a chart",
           "test cells", "kernel stop", "repair + copy files", "keep written files")
 
@@ -108,7 +108,8 @@ def table(outcome: Outcome, modules: Sequence[str], students: int, quick: bool) 
              "the defaults (a kernel forked from the worker's zygote that imported the stack "
              "once, in its own namespaces, charts as Vega-Lite specs). Phases are wall seconds "
              "the worker measured per notebook (`COURSE_GRADING_TIMINGS`), summed per path and "
-             "divided by the submissions; the zygote start is paid once per worker and shown "
+             "divided by the submissions; the zygote start is paid once per run (its workers "
+             "share it) and shown "
              "divided by the submissions too; 'cells showing a chart' are non-test cells whose "
              "outputs hold a chart (building and rendering it); whole command: wall time of "
              "`course autograde` ÷ submissions; medians over runs. No CPU column: a kernel "

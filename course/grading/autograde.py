@@ -18,7 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from course.grading import log, sandbox
+from course.grading import log, sandbox, zygote
 from course.grading.cache import Bundle, HashTable, Stored, folder_digest, grader_version, job_hash
 from course.grading.config import Course, GradingError
 from course.grading.gradebook import Writer
@@ -197,6 +197,8 @@ def _grade(course: Course, pairs: list[tuple[str, str]], jobs: int, limits: RunL
             if progress:
                 progress.step(_progress_label(new))
         hashes.mark_reused([(r["student"], r["assignment"]) for r in reused])
+    if pending and connection is None and sandboxed and zygote.enabled():
+        zygote.share()  # one import of the stack for all the pool's workers (issue 19)
     try:
         if connection is not None:
             from course.grading.cluster import run as run_cluster
@@ -210,6 +212,7 @@ def _grade(course: Course, pairs: list[tuple[str, str]], jobs: int, limits: RunL
                 pending = _run_pool(pending, jobs, course, hashes, version, progress, lines,
                                     last_try=attempt == 1)
     finally:
+        zygote.unshare()
         if recorder is not None:
             recorder.close()
         hashes.close()

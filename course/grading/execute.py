@@ -270,7 +270,7 @@ async def _run(nb: nbformat.NotebookNode, workdir: Path, rundir: Path, limits: R
         if km.course_fork:
             spent = zygote.instance().take_start_seconds()
             if spent:
-                result.seconds["zygote start (once per worker)"] = spent
+                result.seconds["zygote start (once per run)"] = spent
                 result.seconds["forked kernel start"] -= spent
         if km.course_note:
             result.notes.append(km.course_note)

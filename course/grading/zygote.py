@@ -27,6 +27,7 @@ bubblewrap kernel per notebook: slower, the same guarantees.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import os
@@ -36,8 +37,10 @@ import subprocess
 import sys
 import threading
 import time
+import types
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from course.grading import sandbox
 
@@ -375,92 +378,164 @@ class ForkedKernel:
 
 
 class Zygote:
-    """One worker's zygote process: start it, ask it for kernels, restart it if it dies."""
+    """A zygote process: start it, ask it for kernels. One per ``course autograde`` run, shared
+    by its worker processes (:func:`share`: a lock orders their requests), or one per worker
+    process (Dask workers, or when the shared one failed). Talks over raw pipe descriptors, so
+    a forked worker uses the same pipes as the process that started it."""
 
     def __init__(self, start_timeout: float = 120.0, fork_timeout: float = 30.0) -> None:
         self.start_timeout = start_timeout
         self.fork_timeout = fork_timeout
-        self.process: subprocess.Popen[str] | None = None
+        self.process: subprocess.Popen[bytes] | None = None
+        self.owner = os.getpid()
+        self.lock: Any = None  # a multiprocessing lock when shared by forked workers
+        # has some process read the "ready" line (a multiprocessing value when shared)?
+        self.ready: Any = types.SimpleNamespace(value=0)
+        self.broken = False
+        self.began = 0.0
         self.start_seconds = 0.0  # of the last start, until taken (the breakdown bench)
+        self._pidfd: int | None = None
 
     def take_start_seconds(self) -> float:
         """Seconds the last start took, once (0 when it was already counted)."""
         seconds, self.start_seconds = self.start_seconds, 0.0
         return seconds
 
+    def alive(self) -> bool:
+        """Is the zygote process running (asked through a pidfd: works in forked workers)?"""
+        if self.process is None or self._pidfd is None:
+            return False
+        return not select.select([self._pidfd], [], [], 0)[0]
+
     def _read(self, timeout: float) -> dict:
         assert self.process is not None and self.process.stdout is not None
-        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
-        line = self.process.stdout.readline() if ready else ""
-        if not line:
-            self.close()
-            raise ZygoteError("the zygote did not answer" if not ready else "the zygote exited")
-        reply: dict = json.loads(line)
+        fd, data = self.process.stdout.fileno(), b""
+        deadline = time.monotonic() + timeout
+        while not data.endswith(b"\n"):
+            ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+            chunk = os.read(fd, 65536) if ready else b""
+            if not chunk:
+                self.fail()
+                raise ZygoteError("the zygote did not answer" if not ready
+                                  else "the zygote exited")
+            data += chunk
+        reply: dict = json.loads(data)
         return reply
 
-    def start(self) -> None:
-        """Start the zygote and wait until it has imported the stack."""
-        began = time.monotonic()
+    def begin(self) -> None:
+        """Start the zygote process; it imports the stack while the caller goes on."""
+        self.began = time.monotonic()
         env = {**sandbox.environment(True), **SINGLE_THREADED}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "course.grading.zygote"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1, env=env,
-            cwd="/", close_fds=True)
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0, env=env, cwd="/",
+            close_fds=True)
+        self._pidfd = os.pidfd_open(self.process.pid)
+        self.owner = os.getpid()
+        self.ready.value = 0
+
+    def start(self) -> None:
+        """Start the zygote and wait until it has imported the stack."""
+        self.begin()
+        self._await_ready()
+
+    def _await_ready(self) -> None:
+        if self.ready.value:
+            return
         reply = self._read(self.start_timeout)
         if "error" in reply:
-            self.close()
+            self.fail()
             raise ZygoteError(reply["error"])
-        self.start_seconds += time.monotonic() - began
+        self.start_seconds += time.monotonic() - self.began
+        self.ready.value = 1
 
     def spawn(self, workdir: Path, rundir: Path, argv: list[str],
               limits: sandbox.Limits) -> ForkedKernel:
         """A new sandboxed kernel for one notebook (raises :class:`ZygoteError`)."""
-        if self.process is None or self.process.poll() is not None:
-            self.start()
-        assert self.process is not None and self.process.stdin is not None
         job = {"workdir": str(workdir), "rundir": str(rundir), "argv": argv,
                "limits": asdict(limits), "env": sandbox.environment(True),
                "read_only": [str(p) for p in sandbox.read_only_paths()],
                "symlinks": [[str(a), str(b)] for a, b in sandbox.root_symlinks()]}
-        try:
-            self.process.stdin.write(json.dumps(job) + "\n")
-            self.process.stdin.flush()
-        except OSError as error:
-            self.close()
-            raise ZygoteError(f"the zygote is gone: {error}") from error
-        reply = self._read(self.fork_timeout)
+        with self.lock if self.lock is not None else contextlib.nullcontext():
+            if not self.alive():
+                if self.lock is not None:
+                    self.broken = True
+                    raise ZygoteError("the shared zygote is gone")
+                self.begin()
+            self._await_ready()
+            assert self.process is not None and self.process.stdin is not None
+            try:
+                os.write(self.process.stdin.fileno(), (json.dumps(job) + "\n").encode())
+            except OSError as error:
+                self.fail()
+                raise ZygoteError(f"the zygote is gone: {error}") from error
+            reply = self._read(self.fork_timeout)
         if "error" in reply:
             raise ZygoteError(reply["error"])
         return ForkedKernel(int(reply["pid"]))
 
+    def fail(self) -> None:
+        """After an error: a shared zygote is left to its owner; a private one is stopped."""
+        if self.lock is not None and os.getpid() != self.owner:
+            self.broken = True
+        else:
+            self.close()
+
     def close(self) -> None:
         """Stop the zygote (it kills and reaps the kernels it forked); kill it if it hangs."""
-        if self.process is not None:
-            if self.process.stdin is not None:
-                try:
-                    self.process.stdin.close()
-                except OSError:
-                    pass
+        if self.process is None or os.getpid() != self.owner:
+            return
+        if self.process.stdin is not None:
             try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-            if self.process.stdout is not None:
-                self.process.stdout.close()
-            self.process = None
+                self.process.stdin.close()
+            except OSError:
+                pass
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        if self._pidfd is not None:
+            os.close(self._pidfd)
+        self.process, self._pidfd = None, None
 
 
 _INSTANCE: dict[int, Zygote] = {}
+_SHARED: list[Zygote] = []
+
+
+def share() -> None:
+    """Start one zygote for the worker processes this process is about to fork (the pool of
+    ``course autograde``): one import of the stack per run instead of one per worker."""
+    import multiprocessing
+
+    if _SHARED and _SHARED[0].alive():
+        return
+    context = multiprocessing.get_context("fork")
+    shared = Zygote()
+    shared.lock, shared.ready = context.Lock(), context.Value("b", 0, lock=False)
+    shared.begin()
+    _SHARED[:] = [shared]
+
+
+def unshare() -> None:
+    """Stop the shared zygote (the pool is done)."""
+    while _SHARED:
+        _SHARED.pop().close()
 
 
 def instance() -> Zygote:
-    """This process's zygote (one per grading worker process; started on first use)."""
+    """The zygote this process uses: the shared one while it works, else its own (started on
+    first use; one per Dask worker process)."""
+    if _SHARED and not _SHARED[0].broken and _SHARED[0].alive():
+        return _SHARED[0]
     pid = os.getpid()
     if pid not in _INSTANCE:
         from multiprocessing.util import Finalize
 
-        _INSTANCE.clear()  # a forked worker never uses its parent's zygote
+        _INSTANCE.clear()  # a forked worker never uses its parent's private zygote
         _INSTANCE[pid] = Zygote()
         # pool workers leave through multiprocessing's exit hook, which runs finalizers
         Finalize(_INSTANCE[pid], _INSTANCE[pid].close, exitpriority=10)

@@ -216,3 +216,29 @@ def test_grading_falls_back_to_bubblewrap_when_the_zygote_fails(
     assert [o.output_type for o in result.nb.cells[1].outputs] == []
     assert result.notes == ["zygote unavailable, kernel started by bubblewrap: "
                             "zygote start failed: test"]
+
+
+def _fork_from_shared(base: str, index: int) -> tuple[int, int]:
+    """In a forked pool worker: one kernel from the shared zygote; (zygote PID, kernel PID)."""
+    name = f"job{index}"
+    shared = zygote.instance()
+    kernel = Kernel(shared, Path(base), name)
+    try:
+        assert kernel.facts()["work"] == [f"{name}.txt"]
+        assert shared.process is not None
+        return shared.process.pid, kernel.process.pid
+    finally:
+        kernel.stop()
+
+
+def test_a_pools_workers_share_one_zygote_and_get_their_own_kernels(tmp_path: Path):
+    import multiprocessing
+
+    zygote.share()
+    try:
+        with multiprocessing.get_context("fork").Pool(2) as pool:
+            got = pool.starmap(_fork_from_shared, [(str(tmp_path), i) for i in range(4)])
+    finally:
+        zygote.unshare()
+    assert len({zygote_pid for zygote_pid, _ in got}) == 1
+    assert len({kernel_pid for _, kernel_pid in got}) == 4
