@@ -3,7 +3,10 @@
 ``course generate`` writes the Markdown tables into INSTRUCTOR.md between the
 ``<!-- agenda:start -->`` and ``<!-- agenda:end -->`` markers; ``course lint`` reports an
 agenda that does not add up, names a module the manifest does not know, or gives a module of
-the manifest less time than its notebook's estimate in the full-day plan.
+the manifest less time than its notebook's estimate in the whole-course plan (``two_day``).
+
+An agenda is one day (``start`` and ``blocks``) or several (``days``, each with its own
+``start`` and ``blocks``); the clock restarts every morning.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 START, END = "<!-- agenda:start -->", "<!-- agenda:end -->"
+WHOLE_COURSE = "two_day"  # the plan that must give every module of the manifest its estimate
 
 
 @dataclass(frozen=True)
@@ -26,13 +30,10 @@ class Block:
 
 
 @dataclass(frozen=True)
-class Agenda:
-    """A named plan with a start time and a promised length."""
+class Day:
+    """One day of a plan: a start time and the blocks that follow it."""
 
-    key: str
-    title: str
     start: str
-    total_minutes: int
     blocks: tuple[Block, ...]
 
     def rows(self) -> list[tuple[str, str, Block]]:
@@ -44,6 +45,25 @@ class Agenda:
             out.append((clock.strftime("%H:%M"), end.strftime("%H:%M"), block))
             clock = end
         return out
+
+
+@dataclass(frozen=True)
+class Agenda:
+    """A named plan of one or more days with a promised length (teaching minutes, all days)."""
+
+    key: str
+    title: str
+    total_minutes: int
+    days: tuple[Day, ...]
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        """Every block of every day, in order."""
+        return tuple(block for day in self.days for block in day.blocks)
+
+    def rows(self) -> list[tuple[str, str, Block]]:
+        """(start, end, block) for every block of every day."""
+        return [row for day in self.days for row in day.rows()]
 
     def minutes_by_module(self) -> dict[str, int]:
         """Minutes the agenda gives each module."""
@@ -61,10 +81,19 @@ def load(path: Path) -> list[Agenda]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     agendas = []
     for key, spec in data.items():
-        blocks = tuple(Block(str(b["title"]), int(b["minutes"]), b.get("module"), str(b.get("note", "")))
-                       for b in spec["blocks"])
-        agendas.append(Agenda(key, spec["title"], str(spec["start"]), int(spec["total_minutes"]), blocks))
+        try:
+            days = tuple(_day(day) for day in spec.get("days", [spec]))
+            agendas.append(Agenda(key, str(spec["title"]), int(spec["total_minutes"]), days))
+        except (KeyError, TypeError, ValueError) as err:
+            raise ValueError(f"{path}: agenda {key!r}: {type(err).__name__}: {err} "
+                             "(each day needs start and blocks; each block title and minutes)") from err
     return agendas
+
+
+def _day(spec: dict) -> Day:
+    blocks = tuple(Block(str(b["title"]), int(b["minutes"]), b.get("module"), str(b.get("note", "")))
+                   for b in spec["blocks"])
+    return Day(str(spec["start"]), blocks)
 
 
 def render(agendas: list[Agenda]) -> str:
@@ -72,13 +101,16 @@ def render(agendas: list[Agenda]) -> str:
     parts = []
     for agenda in agendas:
         parts.append(f"### {agenda.title} ({agenda.total_minutes} minutes)\n")
-        parts.append("| time | minutes | block | notes |\n|---|---:|---|---|")
-        for start, end, block in agenda.rows():
-            name = block.title
-            if block.module:
-                name = f"[{block.title}](solutions/{block.module}/{block.module}.ipynb)"
-            parts.append(f"| {start}–{end} | {block.minutes} | {name} | {block.note} |")
-        parts.append("")
+        for number, day in enumerate(agenda.days, 1):
+            if len(agenda.days) > 1:
+                parts.append(f"**Day {number}** ({sum(b.minutes for b in day.blocks)} minutes)\n")
+            parts.append("| time | minutes | block | notes |\n|---|---:|---|---|")
+            for start, end, block in day.rows():
+                name = block.title
+                if block.module:
+                    name = f"[{block.title}](solutions/{block.module}/{block.module}.ipynb)"
+                parts.append(f"| {start}–{end} | {block.minutes} | {name} | {block.note} |")
+            parts.append("")
     return "\n".join(parts)
 
 
@@ -94,22 +126,25 @@ def plan(root: Path) -> Path:
     return root / "instructor" / "agendas.yaml"
 
 
-def problems(root: Path, full_day: str = "full_day") -> list[str]:
-    """Agendas that do not add up, unknown modules, and full-day blocks shorter than the
-    estimate of the module's notebook (every manifest module must appear in the full day)."""
+def problems(root: Path, whole_course: str = WHOLE_COURSE) -> list[str]:
+    """Agendas that do not add up, unknown modules, and whole-course blocks shorter than the
+    estimate of the module's notebook (every manifest module must appear in that plan)."""
     from course import modules, timing
 
     known = set(modules.slugs(root))
     estimates = timing.course_estimates(root)
     found: list[str] = []
-    for agenda in load(plan(root)):
+    agendas = load(plan(root))
+    if whole_course not in {agenda.key for agenda in agendas}:
+        found.append(f"{plan(root)}: no agenda {whole_course!r}, the plan that covers every module")
+    for agenda in agendas:
         given = sum(block.minutes for block in agenda.blocks)
         if given != agenda.total_minutes:
             found.append(f"agenda {agenda.key}: blocks add up to {given} minutes, it promises "
                          f"{agenda.total_minutes}")
         found += [f"agenda {agenda.key}: module {m!r} is not in course/modules.yaml"
                   for m in agenda.minutes_by_module() if m not in known]
-        if agenda.key == full_day:
+        if agenda.key == whole_course:
             given_by = agenda.minutes_by_module()
             found += [f"agenda {agenda.key}: {m} gets {given_by.get(m, 0)} minutes, its notebook "
                       f"is estimated at {need}" for m, need in estimates.items()

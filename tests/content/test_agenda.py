@@ -17,16 +17,24 @@ ESTIMATES = timing.course_estimates(ROOT)
 def test_blocks_add_up_to_the_promised_length(key):
     plan = AGENDAS[key]
     assert sum(block.minutes for block in plan.blocks) == plan.total_minutes
-    rows = plan.rows()
-    assert all(earlier[1] == later[0] for earlier, later in zip(rows, rows[1:], strict=False))
+    for day in plan.days:
+        rows = day.rows()
+        assert rows[0][0] == day.start
+        assert all(earlier[1] == later[0] for earlier, later in zip(rows, rows[1:], strict=False))
+
+
+def test_a_day_ends_by_evening():
+    late = {(plan.key, number): day.rows()[-1][1] for plan in AGENDAS.values()
+            for number, day in enumerate(plan.days, 1) if day.rows()[-1][1] > "18:00"}
+    assert late == {}, f"(agenda, day): end time {late}"
 
 
 def test_three_hours_are_three_hours():
     assert AGENDAS["three_hour"].total_minutes == 180
 
 
-def test_full_day_gives_every_module_its_estimated_time():
-    given = AGENDAS["full_day"].minutes_by_module()
+def test_two_days_give_every_module_its_estimated_time():
+    given = AGENDAS[agenda.WHOLE_COURSE].minutes_by_module()
     short = {m: (given.get(m, 0), need) for m, need in ESTIMATES.items() if given.get(m, 0) < need}
     assert short == {}, f"module: (agenda minutes, estimated minutes) {short}"
 

@@ -142,13 +142,13 @@ def test_a_new_module_is_one_entry_plus_its_files(tmp_path: Path):
         manifest.write(f'  - slug: {SLUG}\n    title: "A scratch module"\n    concepts: [C99.1]\n')
 
     # lint: the quiz usage, coverage and manifest checks pass; the agenda check names the
-    # module the full day does not give time to yet
+    # module the two-day plan does not give time to yet
     assert coverage.required_concepts(root)[-1] == "C99.1"
     assert coverage.problems(root) == []
     minutes = timing.course_estimates(root)[SLUG]
     lint = _course(root, "lint")
     assert lint.returncode == 1, lint.stdout
-    assert lint.stderr.splitlines()[0] == (f"agenda: agenda full_day: {SLUG} gets 0 minutes, its "
+    assert lint.stderr.splitlines()[0] == (f"agenda: agenda two_day: {SLUG} gets 0 minutes, its "
                                            f"notebook is estimated at {minutes}")
     assert "1 problem(s) found." in lint.stderr
 
@@ -163,13 +163,13 @@ def test_a_new_module_is_one_entry_plus_its_files(tmp_path: Path):
     assert "return 2 * x" not in released and "double(21)" not in released
     assert "assert double(2) == 4" in released
 
-    # the agenda: give the module its time in the full day, and INSTRUCTOR.md shows it
+    # the agenda: give the module its time on day 2, and INSTRUCTOR.md shows it
     plan = agenda.plan(root)
-    day = next(a for a in agenda.load(plan) if a.key == "full_day").total_minutes
+    day = next(a for a in agenda.load(plan) if a.key == "two_day").total_minutes
     text = plan.read_text().replace(f"total_minutes: {day}", f"total_minutes: {day + minutes}")
-    text = text.replace('    - {title: "Wrap-up and feedback"',
-                        f'    - {{title: "99 · Scratch", module: {SLUG}, minutes: {minutes}}}\n'
-                        '    - {title: "Wrap-up and feedback"')
+    text = text.replace('        - {title: "Wrap-up and feedback"',
+                        f'        - {{title: "99 · Scratch", module: {SLUG}, minutes: {minutes}}}\n'
+                        '        - {title: "Wrap-up and feedback"')
     plan.write_text(text)
     assert agenda.problems(root) == []
     assert _course(root, "lint").returncode == 0
