@@ -268,7 +268,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="re-grade every submission, even those whose hash is unchanged")
     auto.add_argument("--cluster", metavar="ADDRESS", default=None,
                       help="grade on a Dask cluster: its scheduler address, e.g. "
-                           "tcp://10.0.0.5:8786 (--jobs is then ignored)")
+                           "tcp://10.0.0.5:8786, or a dask-gateway cluster name (the "
+                           "gateway from DASK_GATEWAY__ADDRESS and DASK_GATEWAY__AUTH__*); "
+                           "--jobs is then ignored")
     auto.add_argument("--in-flight", type=int, default=None, metavar="N",
                       help="with --cluster: at most N submissions in flight (default: twice "
                            "the workers' threads)")

@@ -142,8 +142,8 @@ def autograde(course: Course, assignments: list[str] | None = None,
     """Grade every planned submission whose hash changed (all with ``force``); return one log
     line per notebook, reused grades included (``reused``).
 
-    ``cluster``: a Dask scheduler address; the jobs then run on its workers
-    (:mod:`course.grading.cluster`), at most ``in_flight`` at a time.
+    ``cluster``: a Dask scheduler address or a dask-gateway cluster name; the jobs then run
+    on its workers (:mod:`course.grading.cluster`), at most ``in_flight`` at a time.
     """
     limits = limits or RunLimits()
     pairs = plan(course, assignments, students)

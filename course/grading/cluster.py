@@ -109,19 +109,35 @@ class Connection:
     sandboxed: bool
     threads: int
     own_client: bool = True
+    closer: Callable[[], None] | None = None  # a gateway cluster's: client, then gateway
 
     def close(self) -> None:
         """Disconnect (a client passed in by the caller stays open)."""
-        if self.own_client:
+        if self.closer is not None:
+            self.closer()
+        elif self.own_client:
             self.client.close()
 
 
 def connect(cluster: object, allow_unsandboxed: bool, timeout: float = 60) -> Connection:
-    """Connect to ``cluster`` (a scheduler address such as ``tcp://10.0.0.5:8786``, or an open
-    ``distributed.Client``, e.g. a dask-gateway cluster's ``get_client()``); check every worker
-    runs the same grader and can start the sandbox."""
+    """Connect to ``cluster`` (a scheduler address such as ``tcp://10.0.0.5:8786``, a
+    dask-gateway cluster name (:mod:`.gateway`), or an open ``distributed.Client``); check
+    every worker runs the same grader and can start the sandbox."""
     from distributed import Client
 
+    from course.grading import gateway
+
+    if gateway.is_cluster_name(cluster):
+        client, closer = gateway.open_client(str(cluster))
+        try:
+            connection = connect(client, allow_unsandboxed, timeout)
+        except GradingError as error:
+            closer()
+            raise GradingError(f"dask-gateway cluster {cluster!r}: {error}") from error
+        except BaseException:
+            closer()
+            raise
+        return replace(connection, closer=closer)
     own = not isinstance(cluster, Client)
     try:
         client = cluster if isinstance(cluster, Client) else Client(cluster, timeout=timeout,
