@@ -17,6 +17,7 @@ Modules, one job each:
 - :mod:`.cache`       the hash of what produced each grade: re-grade only what changed
 - :mod:`.cluster`     the same jobs on Dask workers (``--cluster``), content-addressed bundles
 - :mod:`.bundle_files` a worker's unpacked bundles, pruned at the end of each run
+- :mod:`.gateway`     ``--cluster NAME``: a running dask-gateway cluster, found through Dask's config
 - :mod:`.gradebook`   the single writer that records scores via nbgrader's Gradebook API
 - :mod:`.autograde`   plan, skip unchanged, run in parallel, one writer
 - :mod:`.feedback`, :mod:`.export`, :mod:`.report`, :mod:`.check`

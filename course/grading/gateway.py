@@ -78,7 +78,8 @@ def open_client(name: str) -> tuple[Any, Callable[[], None]]:
 
     def close() -> None:
         client.close()
-        cluster.close()
+        cluster.close()  # closes its own Gateway too
+        cluster.gateway.__dict__.pop("_loop_runner", None)
         close_gateway(gateway)
 
     return client, close
@@ -88,6 +89,7 @@ def open_client(name: str) -> tuple[Any, Callable[[], None]]:
 def close_gateway(gateway: Any) -> None:
     """Close a ``Gateway`` once: its ``__del__`` closes it again, and a second ``close()``
     raises in its stopped loop ("Accessing the loop property while the loop is not running"),
-    so the closed client forgets its loop runner, which ``__del__`` checks for."""
+    so the closed client forgets its loop runner, which ``__del__`` checks for. (A
+    ``GatewayCluster`` closes its own ``Gateway`` in ``close()``: forget that one's too.)"""
     gateway.close()
     gateway.__dict__.pop("_loop_runner", None)

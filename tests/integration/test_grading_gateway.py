@@ -134,7 +134,8 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Gateway,
             with cluster.get_client(set_as_default=False) as dask:
                 dask.wait_for_workers(2, timeout=120)
             name = cluster.name
-            cluster.close()
+            cluster.close()  # closes its own Gateway, which must not close again on __del__
+            cluster.gateway.__dict__.pop("_loop_runner", None)
             yield server, name
             client.stop_cluster(name)
         finally:
@@ -182,13 +183,20 @@ def test_the_work_ran_on_the_gateway_workers(graded: dict, gateway: tuple[Gatewa
     assert any((server.tmp / "course-bundles").iterdir())
 
 
+@pytest.fixture(scope="module")
+def one_student(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A class of one, shared by the error cases (each asserts nothing was graded)."""
+    course = tmp_path_factory.mktemp("gateway-errors") / "class"
+    synthetic().main([str(course), "--fixture", "--kinds", "perfect", "--students", "1"])
+    return course
+
+
 @pytest.mark.parametrize("case", ["unknown cluster", "wrong password", "no gateway there",
                                   "no gateway configured"])
 def test_a_bad_gateway_setting_is_a_clear_error(case: str, gateway: tuple[Gateway, str],
-                                                tmp_path: Path) -> None:
+                                                one_student: Path) -> None:
     server, name = gateway
-    course = tmp_path / "class"
-    synthetic().main([str(course), "--fixture", "--kinds", "perfect", "--students", "1"])
+    course = one_student
     settings = server.env()
     cluster, expected = name, ""
     if case == "unknown cluster":
