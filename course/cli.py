@@ -266,7 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     auto.add_argument("--quiet", action="store_true", help="no progress line")
     auto.add_argument("--force", action="store_true",
                       help="re-grade every submission, even those whose hash is unchanged")
-    auto.add_argument("--cluster", metavar="ADDRESS", default=None,
+    auto.add_argument("--cluster", metavar="ADDRESS|NAME", default=None,
                       help="grade on a Dask cluster: its scheduler address, e.g. "
                            "tcp://10.0.0.5:8786, or a dask-gateway cluster name (the "
                            "gateway from DASK_GATEWAY__ADDRESS and DASK_GATEWAY__AUTH__*); "
