@@ -20,7 +20,10 @@ REQUIRED = ["p50", "p95", "p99", "SLO", "error budget", "canary", "shadow traffi
             "Retry-After", "idempotency key", "circuit breaker", "PSI", "data drift",
             "prediction drift", "concept drift", "RAG", "context engineering", "context window",
             "token", "AutoML", "foundation model", "exit criterion", "release gate", "runbook",
-            "fallback chain", "structured output"]
+            "fallback chain", "structured output",
+            # the context-engineering lab (11) and the build-or-buy measurements (08)
+            "BM25", "chunking", "token budget", "lost in the middle", "precision", "recall",
+            "tail latency", "population stability index"]
 
 
 @dataclass(frozen=True)
