@@ -6,6 +6,7 @@ tests/mutants/m10_career_paths.py)."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -45,6 +46,19 @@ def test_module_specifics() -> None:
 
 
 # --- path explorer -----------------------------------------------------------------------------
+
+
+def test_do_this_next_sends_the_learner_on_to_11_and_12() -> None:
+    """The course's last numbered module ends by pointing at the lab and the capstone that came
+    after it, with links that open from notebooks/ in JupyterLab."""
+    module = "10-career-paths"
+    nb = json.loads((ROOT / "notebooks" / module / f"{module}.ipynb").read_text("utf-8"))
+    markdown = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    next_steps = markdown.split("## Do this next", 1)[1].split("## Further reading", 1)[0]
+    links = re.findall(r"\]\(\.\./([\w-]+)/([\w-]+)\.ipynb\)", next_steps)
+    assert [slug for slug, _ in links] == ["11-context-engineering", "12-capstone"]
+    for slug, name in links:
+        assert name == slug and (ROOT / "notebooks" / slug / f"{slug}.ipynb").is_file()
 
 
 def _broken(*args: Any) -> Any:
