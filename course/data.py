@@ -87,6 +87,8 @@ def describe(name: str) -> str:
     lines = [f"{res['title']} ({res['path']})", "", res["description"], ""]
     if res.get("synthetic"):
         lines.append("Synthetic: invented for the labs, not real measurements.")
+    if res.get("fiction"):
+        lines.append("Fiction: written by hand for the course; no real company or figure.")
     lines.append("Sources: " + "; ".join(s["title"] for s in res.get("sources", [])))
     lines.append("Licence: " + "; ".join(
         f"{lic['name']}" + (f" ({lic['note']})" if lic.get("note") else "")
@@ -237,6 +239,20 @@ def _check_primary_key(
     return problems
 
 
+def origin(res: dict[str, Any]) -> str:
+    """Where a table's rows come from: "sources" (figures copied from the sources named on
+    each row), "synthetic" (made by a seeded generator) or "fiction" (written by hand for a
+    lab; ``"fiction": true`` in the descriptor). A table flagged both ways raises ValueError."""
+    if res.get("synthetic") and res.get("fiction"):
+        raise ValueError(f"datapackage.json: resource {res['name']!r} is marked both "
+                         "synthetic and fiction; a table has one origin")
+    return "synthetic" if res.get("synthetic") else "fiction" if res.get("fiction") else "sources"
+
+
+def _names_by_origin(pkg: dict[str, Any], kind: str) -> str:
+    return ", ".join(f"`{r['name']}`" for r in pkg["resources"] if origin(r) == kind) or "none"
+
+
 def data_dictionary(descriptor: dict[str, Any] | None = None) -> str:
     """The datasets README (Markdown), generated from the descriptor."""
     pkg = descriptor or package()
@@ -254,21 +270,29 @@ def data_dictionary(descriptor: dict[str, Any] | None = None) -> str:
         "error names the file, the column and the data row: row 1 is the first row after "
         "the header (line 2 of the file).",
         "",
-        "Figures in the non-synthetic tables are copied from the sources named on each row; "
-        "ranges keep their two ends, and open-ended figures ('$206,000+') have no upper "
-        "bound. Nothing is interpolated or estimated. Synthetic tables come from "
-        "`scripts/make_synthetic.py` (fixed seed, byte-identical on every run).",
+        "Each table has one origin (the `origin` column below):",
         "",
-        "| dataset | file | synthetic | what it holds |",
+        f"- **sources** ({_names_by_origin(pkg, 'sources')}): figures copied from the sources "
+        "named on each row; ranges keep their two ends, and open-ended figures ('$206,000+') "
+        "have no upper bound. Nothing is interpolated or estimated.",
+        f"- **synthetic** ({_names_by_origin(pkg, 'synthetic')}): made by "
+        "`scripts/make_synthetic.py` (fixed seed, byte-identical on every run).",
+        f"- **fiction** ({_names_by_origin(pkg, 'fiction')}): written by hand for a lab; every "
+        "name, price and policy is invented, so no row cites a source and no script makes "
+        "them. Edit the CSV by hand and keep its descriptor in step.",
+        "",
+        "| dataset | file | origin | what it holds |",
         "|---|---|---|---|",
     ]
     for res in pkg["resources"]:
-        out.append(f"| `{res['name']}` | `{res['path']}` | "
-                   f"{'yes' if res.get('synthetic') else 'no'} | {res['title']} |")
+        out.append(f"| `{res['name']}` | `{res['path']}` | {origin(res)} | {res['title']} |")
     for res in pkg["resources"]:
         out += ["", f"## `{res['name']}`: {res['title']}", "", res["description"], ""]
         if res.get("synthetic"):
             out += [f"Synthetic: regenerate with `python {res.get('generator')}`.", ""]
+        if res.get("fiction"):
+            out += ["Fiction: written by hand for the course; edit the CSV, there is no "
+                    "generator.", ""]
         key = res["schema"].get("primaryKey")
         key_text = ", ".join(key) if isinstance(key, list) else key
         out += [f"Primary key: `{key_text}`.", ""]

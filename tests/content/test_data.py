@@ -158,6 +158,28 @@ def test_readme_is_generated_from_the_descriptor() -> None:
     assert (DATASETS / "README.md").read_text(encoding="utf-8") == data.data_dictionary()
 
 
+def test_every_table_has_one_origin_and_the_readme_says_which() -> None:
+    resources = data.package()["resources"]
+    assert {r["name"] for r in resources if r.get("fiction")} == WRITTEN
+    assert {r["name"]: data.origin(r) for r in resources} == {
+        name: "synthetic" if name in SYNTHETIC else "fiction" if name in WRITTEN else "sources"
+        for name in ROWS}
+    readme = (DATASETS / "README.md").read_text(encoding="utf-8")
+    sourced = readme.split("- **sources** (", 1)[1].split(")", 1)[0]
+    assert "handbook" not in sourced and "`salaries`" in sourced
+    assert "- **fiction** (`handbook_passages`, `handbook_questions`)" in readme
+    assert "| `handbook_questions` | `handbook_questions.csv` | fiction |" in readme
+    assert "Fiction" in data.describe("handbook_passages")
+    assert "Fiction" not in data.describe("salaries")
+
+
+def test_a_table_marked_synthetic_and_fiction_is_refused_by_name() -> None:
+    pkg = data.package()
+    clash = dict(pkg["resources"][0], synthetic=True, fiction=True)
+    with pytest.raises(ValueError, match="'salaries'.*both synthetic and fiction"):
+        data.data_dictionary(dict(pkg, resources=[clash]))
+
+
 def test_describe_names_the_sources() -> None:
     text = data.describe("salaries")
     assert "Vettio 2026 analysis" in text and "CC-BY-4.0" in text
