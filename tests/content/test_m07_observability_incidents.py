@@ -6,6 +6,7 @@ instructor notes. Nothing may really sleep."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -31,6 +32,19 @@ def test_solution_scores_full_marks_and_each_test_cell_is_fast(solved: Graded) -
     assert solved.total == AUTO_POINTS
     slow = {k: round(v, 2) for k, v in solved.seconds.items() if v > 1.5}
     assert not slow, f"hidden test cells should take well under a second: {slow}"
+
+
+def test_the_drift_section_names_three_drifts_and_what_the_psi_measures() -> None:
+    """Input, prediction and concept drift need different evidence; the notebook must say which
+    one its PSI scores, before the learner computes it."""
+    nb = json.loads((ROOT / "notebooks" / MODULE / f"{MODULE}.ipynb").read_text("utf-8"))
+    texts = ["".join(c["source"]) for c in nb["cells"]]
+    kinds = next(i for i, text in enumerate(texts) if "### Three kinds of drift" in text)
+    cell = texts[kinds]
+    for name in ("Input (data) drift", "Prediction drift", "Concept drift"):
+        assert f"**{name}**" in cell
+    assert "PSI compares input features, so it measures input drift" in cell
+    assert kinds < next(i for i, text in enumerate(texts) if "def psi(" in text)
 
 
 def test_an_empty_submission_scores_zero() -> None:
