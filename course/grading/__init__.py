@@ -20,5 +20,7 @@ Modules, one job each:
 - :mod:`.gateway`     ``--cluster NAME``: a running dask-gateway cluster, found through Dask's config
 - :mod:`.gradebook`   the single writer that records scores via nbgrader's Gradebook API
 - :mod:`.autograde`   plan, skip unchanged, run in parallel, one writer
-- :mod:`.feedback`, :mod:`.export`, :mod:`.report`, :mod:`.check`
+- :mod:`.feedback`      feedback pages without hidden tests; :mod:`.feedback_charts` draws the
+  charts grading kept as Vega-Lite specs
+- :mod:`.export`, :mod:`.report`, :mod:`.check`
 """

@@ -4,6 +4,7 @@
 ``GenerateFeedback.preprocessors``). In every test cell it replaces the hidden-tests block
 with a placeholder, removes hidden lines from tracebacks and printed output, and adds a
 one-line verdict (passed/failed and points). Scores still come from the gradebook.
+``feedback_charts.RenderChartSpecs`` draws the charts grading kept as Vega-Lite specs.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from course.nbcells import (
 
 PREPROCESSORS = ("nbgrader.preprocessors.GetGrades",
                  "course.grading.feedback.HideHiddenTests",
+                 "course.grading.feedback_charts.RenderChartSpecs",
                  "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor")
 
 
