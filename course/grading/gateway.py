@@ -54,7 +54,7 @@ def _why(error: BaseException) -> str:
 def open_client(name: str) -> tuple[Any, Callable[[], None]]:
     """Connect to the running gateway cluster ``name``; return its ``distributed.Client`` and
     a function that closes the client and the gateway connection (the cluster keeps running)."""
-    from dask_gateway import Gateway  # type: ignore[import-untyped]
+    from dask_gateway import Gateway
 
     address = _address()
     where = f"dask-gateway cluster {name!r} at {address}"

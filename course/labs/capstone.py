@@ -168,10 +168,9 @@ class BaselineClassifier:
     def train(cls, texts: Sequence[str], labels: Sequence[str], *, max_features: int | None = None,
               clock: VirtualClock | None = None, seed: int = 0) -> BaselineClassifier:
         """Fit word and word-pair TF-IDF features and a logistic regression (seeded)."""
-        # scikit-learn ships no type information (no stubs, no py.typed)
-        from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
-        from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
-        from sklearn.pipeline import make_pipeline  # type: ignore[import-untyped]
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
 
         pipeline = make_pipeline(
             TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_features=max_features,
