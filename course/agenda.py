@@ -133,7 +133,7 @@ def problems(root: Path, whole_course: str = WHOLE_COURSE) -> list[str]:
 
     known = set(modules.slugs(root))
     estimates = timing.course_estimates(root)
-    found: list[str] = []
+    found: list[str] = list(timing.notes_without_timing(root))
     agendas = load(plan(root))
     if whole_course not in {agenda.key for agenda in agendas}:
         found.append(f"{plan(root)}: no agenda {whole_course!r}, the plan that covers every module")

@@ -75,3 +75,17 @@ def test_welcome_lists_every_module_with_its_estimate():
     text = "".join("".join(c["source"]) for c in read(welcome)["cells"])
     listed = {m: int(t) for m, t in re.findall(r"\(\.\./([\w-]+)/[\w-]+\.ipynb\)[^\n]*\| ~(\d+) min", text)}
     assert listed == ESTIMATES
+
+
+def test_welcome_states_the_course_total():
+    welcome = ROOT / "solutions" / "00-welcome" / "00-welcome.ipynb"
+    text = "".join("".join(c["source"]) for c in read(welcome)["cells"])
+    assert timing.total_text(sum(ESTIMATES.values())) in text, "run: course generate"
+
+
+def test_instructor_notes_state_the_estimate():
+    for module, minutes in ESTIMATES.items():
+        notes = (ROOT / "instructor" / f"{module}.md").read_text(encoding="utf-8")
+        stated = timing.NOTED.search(notes)
+        assert stated, f"instructor/{module}.md: no 'Suggested timing (N min' line"
+        assert int(stated.group(2)) == minutes, f"instructor/{module}.md: run course generate"

@@ -130,7 +130,8 @@ def test_a_new_module_is_one_entry_plus_its_files(tmp_path: Path):
     notebook.write_text(json.dumps(_notebook(), indent=1, ensure_ascii=False) + "\n")
     (root / "course" / "quiz" / "banks" / f"{SLUG}.yaml").write_text(BANK)
     (root / "course" / "coverage" / f"{SLUG}.yaml").write_text(COVERAGE)
-    (root / "instructor" / f"{SLUG}.md").write_text("# 99 · A scratch module: notes\n")
+    notes = root / "instructor" / f"{SLUG}.md"
+    notes.write_text("# 99 · A scratch module: notes\n\n## Suggested timing (5 min alone; 10 in a room)\n")
 
     # without its manifest entry the files are strays, and lint says where to list them
     lint = _course(root, "lint")
@@ -159,6 +160,7 @@ def test_a_new_module_is_one_entry_plus_its_files(tmp_path: Path):
     done = _course(root, "generate")
     assert done.returncode == 0, done.stderr
     assert f"⏱️ About {minutes} minutes" in notebook.read_text()
+    assert f"Suggested timing ({minutes} min alone; 10 in a room)" in notes.read_text()
     released = (root / "notebooks" / SLUG / f"{SLUG}.ipynb").read_text()
     assert "return 2 * x" not in released and "double(21)" not in released
     assert "assert double(2) == 4" in released

@@ -57,6 +57,27 @@ def test_chart_cells_show_an_embedded_svg(executed):
         assert "image/svg+xml" in kinds, f"{path.name}: {cell.source!r} shows {sorted(kinds)}"
 
 
+def test_every_chart_output_has_a_text_alternative(executed):
+    """Saved charts carry their description for screen readers (course.charts.accessible); a
+    chart the notebook draws itself has its own description, and only a learner's own chart
+    (drawn in an answer cell) may fall back to the automatic summary."""
+    import re
+
+    path, nb = executed
+    for index, cell in enumerate(nb.cells):
+        answer_cell = bool(cell.get("metadata", {}).get("nbgrader", {}).get("solution"))
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            svgs = re.findall(r"<svg\b[^>]*>", data.get("image/svg+xml", "") + data.get("text/html", ""))
+            for svg in svgs:
+                label = re.search(r'aria-label="([^"]*)"', svg)
+                assert 'role="img"' in svg and label and len(label.group(1)) > 20, (
+                    f"{path.name} cell {index}: a chart without a text alternative")
+                assert answer_cell or "Automatic summary" not in label.group(1), (
+                    f"{path.name} cell {index}: give this chart its own description "
+                    f"(.properties(description=...)); it shows only the automatic summary")
+
+
 def test_executed_notebook_stays_small(executed):
     path, nb = executed
     size = len(nbformat.writes(nb).encode())
