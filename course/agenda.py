@@ -3,7 +3,8 @@
 ``course generate`` writes the Markdown tables into INSTRUCTOR.md between the
 ``<!-- agenda:start -->`` and ``<!-- agenda:end -->`` markers; ``course lint`` reports an
 agenda that does not add up, names a module the manifest does not know, or gives a module of
-the manifest less time than its notebook's estimate in the whole-course plan (``two_day``).
+the manifest less time than its notebook's estimate in the whole-course plan (``two_day``),
+or shortens a module in another plan without saying what is left for later (``later:``).
 
 An agenda is one day (``start`` and ``blocks``) or several (``days``, each with its own
 ``start`` and ``blocks``); the clock restarts every morning.
@@ -27,6 +28,7 @@ class Block:
     minutes: int
     module: str | None
     note: str
+    later: str = ""  # in a plan that shortens a module: what the room leaves for later
 
 
 @dataclass(frozen=True)
@@ -91,8 +93,8 @@ def load(path: Path) -> list[Agenda]:
 
 
 def _day(spec: dict) -> Day:
-    blocks = tuple(Block(str(b["title"]), int(b["minutes"]), b.get("module"), str(b.get("note", "")))
-                   for b in spec["blocks"])
+    blocks = tuple(Block(str(b["title"]), int(b["minutes"]), b.get("module"), str(b.get("note", "")),
+                         str(b.get("later", ""))) for b in spec["blocks"])
     return Day(str(spec["start"]), blocks)
 
 
@@ -109,7 +111,8 @@ def render(agendas: list[Agenda]) -> str:
                 name = block.title
                 if block.module:
                     name = f"[{block.title}](solutions/{block.module}/{block.module}.ipynb)"
-                parts.append(f"| {start}–{end} | {block.minutes} | {name} | {block.note} |")
+                note = block.note + (f" *Later, on your own:* {block.later}" if block.later else "")
+                parts.append(f"| {start}–{end} | {block.minutes} | {name} | {note.strip()} |")
             parts.append("")
     return "\n".join(parts)
 
@@ -144,11 +147,17 @@ def problems(root: Path, whole_course: str = WHOLE_COURSE) -> list[str]:
                          f"{agenda.total_minutes}")
         found += [f"agenda {agenda.key}: module {m!r} is not in course/modules.yaml"
                   for m in agenda.minutes_by_module() if m not in known]
+        given_by = agenda.minutes_by_module()
         if agenda.key == whole_course:
-            given_by = agenda.minutes_by_module()
             found += [f"agenda {agenda.key}: {m} gets {given_by.get(m, 0)} minutes, its notebook "
                       f"is estimated at {need}" for m, need in estimates.items()
                       if given_by.get(m, 0) < need]
+        else:  # a shorter plan may cut a module, but must say what the room leaves for later
+            said = {block.module for block in agenda.blocks if block.module and block.later.strip()}
+            found += [f"agenda {agenda.key}: {m} gets {given_by[m]} of its {estimates[m]} minutes "
+                      "and no block says what is left for later (add `later:`)"
+                      for m in given_by if m in estimates and given_by[m] < estimates[m]
+                      and m not in said]
     return found
 
 

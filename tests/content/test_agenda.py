@@ -89,3 +89,22 @@ def test_instructor_notes_state_the_estimate():
         stated = timing.NOTED.search(notes)
         assert stated, f"instructor/{module}.md: no 'Suggested timing (N min' line"
         assert int(stated.group(2)) == minutes, f"instructor/{module}.md: run course generate"
+
+
+def test_a_shortened_module_without_later_is_named(tmp_path, monkeypatch):
+    text = (ROOT / "instructor" / "agendas.yaml").read_text(encoding="utf-8")
+    cut = re.sub(r', later: "the three border tools[^"]*"', "", text)
+    assert cut != text
+    copy = tmp_path / "agendas.yaml"
+    copy.write_text(cut, encoding="utf-8")
+    monkeypatch.setattr(agenda, "plan", lambda root: copy)
+    assert agenda.problems(ROOT) == [
+        f"agenda three_hour: 02-ai-vs-ml-engineering gets 20 of its "
+        f"{ESTIMATES['02-ai-vs-ml-engineering']} minutes and no block says what is left for later "
+        "(add `later:`)"]
+
+
+def test_the_guide_tells_the_room_what_is_left_for_later():
+    text = (ROOT / "INSTRUCTOR.md").read_text(encoding="utf-8")
+    assert text.count("*Later, on your own:*") == sum(
+        1 for plan in AGENDAS.values() for block in plan.blocks if block.later)
