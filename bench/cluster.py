@@ -245,8 +245,8 @@ def extrapolation(outcome: Outcome) -> list[str]:
         f"assumption g = {per:.1f} s: grading one submission on one worker (`--jobs 1` wall "
         f"time ÷ {n}, under this run's load); the same on every worker (one core each, no "
         "contention) and the same assignment mix as here"
-        + (f"; on an idle machine g = {idle:.1f} s ({idle_source}, `--jobs 2` wall × 2 ÷ "
-           "submissions)" if idle == idle else ""),
+        + (f"; for a class of every module g = {idle:.1f} s ({idle_source}, `--jobs 2` wall × "
+           "2 ÷ submissions, at the commit and load that file names)" if idle == idle else ""),
         f"assumption o = {overhead:+.1f} s: what Dask adds per submission (1-worker cluster − "
         "`--jobs 1`, ÷ submissions; measured under load, where the scheduler, worker and "
         "client processes compete with the kernel for the 2 cores; a negative value counts as "
@@ -262,7 +262,7 @@ def extrapolation(outcome: Outcome) -> list[str]:
         f"about {outcome.submission_bytes / 1000:.0f} KB in and "
         f"{outcome.result_bytes / 1000:.0f} KB out here); results are written as they come",
     ]
-    choices = [("this run", per)] + ([("idle", idle)] if idle == idle else [])
+    choices = [("this run", per)] + ([("from CLASS.md", idle)] if idle == idle else [])
     for workers in (10, 50, 100, 200):
         parts = []
         for label, g in choices:
