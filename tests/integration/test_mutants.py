@@ -97,18 +97,23 @@ def test_a_stale_mutant_is_reported_with_its_text() -> None:
 
 
 # ------------------------------------------------------------------ slow: grade every mutant
+UNTOUCHED = "untouched"  # the release handed in as it was given out
+
+
 def build_class(course: Path, module: str, mutants: list[Mutant]) -> dict[str, Mutant | None]:
-    """A course folder with the module released and one submission per student."""
+    """A course folder with the module released and one submission per student: the solution,
+    the untouched release, and one per mutant."""
     shutil.copy(ROOT / "nbgrader_config.py", course)
     shutil.copytree(ROOT / "solutions" / module, course / "solutions" / module)
     with tempfile.TemporaryDirectory(prefix="mutants-release-") as scratch:
         synthetic().release(course, module, Path(scratch))
         release_nb = nbformat.read(Path(scratch) / module / f"{module}.ipynb", 4)
     source_nb = nbformat.read(solution_notebook(module), 4)
-    students: dict[str, Mutant | None] = {"solution": None}
+    students: dict[str, Mutant | None] = {"solution": None, UNTOUCHED: None}
     students.update({student_id(m): m for m in mutants})
     for student, mutant in students.items():
-        nb = (solved(release_nb, source_nb) if mutant is None
+        nb = (release_nb if student == UNTOUCHED
+              else solved(release_nb, source_nb) if mutant is None
               else mutated(module, mutant, release_nb, source_nb))
         folder = course / "submitted" / student / module
         folder.mkdir(parents=True)
@@ -137,6 +142,9 @@ def test_every_mutant_loses_points(module: str, tmp_path: Path) -> None:
     short = {cell: scores.get(("solution", cell)) for cell, p in points.items()
              if scores.get(("solution", cell)) != p}
     assert not short, f"{module}: the solution misses points {short}; log: {log.get('solution')}"
+    given = {cell: scores.get((UNTOUCHED, cell)) for cell in points
+             if scores.get((UNTOUCHED, cell)) != 0}
+    assert not given, f"{module}: the untouched release earns points {given}"
     survivors = []
     for student, mutant in students.items():
         if mutant is None:
