@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -21,23 +20,12 @@ from course.checks import m12 as checks12
 from course.labs import LABELS, InternalServerError, capstone, true_label
 from course.nbcells import read_notebook, released_answer
 from course.release import find_leaks
+from tests.content.solved import Graded
 from tests.notebook_tools import ROOT
 
 MODULE = "12-capstone"
 SOLUTION = ROOT / "solutions" / MODULE / f"{MODULE}.ipynb"
 AUTO_POINTS, MANUAL_POINTS = modules.get(MODULE, ROOT).points(ROOT)
-
-
-@dataclass
-class Graded:
-    scores: dict[str, float] = field(default_factory=dict)
-    possible: dict[str, float] = field(default_factory=dict)
-    seconds: dict[str, float] = field(default_factory=dict)
-    namespace: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def total(self) -> float:
-        return sum(self.scores.values())
 
 
 def grade(answers: dict[str, str] | None = None, empty: bool = False) -> Graded:
