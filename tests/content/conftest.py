@@ -6,6 +6,8 @@ import time
 
 import pytest
 
+from tests.content.solved import Graded, solution_run
+
 
 @pytest.fixture
 def no_real_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -15,3 +17,10 @@ def no_real_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("the labs must never really sleep")
 
     monkeypatch.setattr(time, "sleep", refuse)
+
+
+@pytest.fixture(scope="module")
+def solved(request: pytest.FixtureRequest) -> Graded:
+    """The lab of the test file (its ``MODULE``) run with its own solutions, once per process
+    (tests/content/test_shared.py scores that same run)."""
+    return solution_run(request.module.MODULE)

@@ -6,6 +6,7 @@ The answers always come from ``solutions/<module>/<module>.ipynb``; nothing is r
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -47,6 +48,12 @@ def run_hidden(module: str, exercise: str, **names: object) -> None:
     exec(compile(graded_cell_source(module, exercise), f"<{exercise}-tests>", "exec"), namespace)
 
 
+def solution_of(module: str, exercise: str, name: str) -> Callable[[], Any]:
+    """A function returning, on each call, a fresh copy of what the solution of
+    ``<exercise>-answer`` binds to ``name`` (a module file's ``solution_...`` helper)."""
+    return functools.partial(solved, module, exercise, name)
+
+
 def swap(answer: dict, a: str, b: str) -> dict:
     """``answer`` with the values of keys ``a`` and ``b`` exchanged."""
     return {**answer, a: answer[b], b: answer[a]}
@@ -56,6 +63,15 @@ def hidden_cases(cases: Sequence[tuple]) -> Callable:
     """Parametrize a test over ``(module, exercise, name, good, bads)`` rows, ids ``m:e``."""
     return pytest.mark.parametrize("module, exercise, name, good, bads", cases,
                                    ids=[f"{m}:{e}" for m, e, *_ in cases])
+
+
+def check_failure(check: Callable[..., object], *args: object) -> str:
+    """The ❌ message ``check`` gives for ``args`` (it must fail with ``CheckFailed``)."""
+    with pytest.raises(CheckFailed) as failed:
+        check(*args)
+    message = str(failed.value)
+    assert message.startswith("❌ "), message
+    return message
 
 
 def assert_hidden_test_grades(module: str, exercise: str, name: str,
@@ -68,7 +84,32 @@ def assert_hidden_test_grades(module: str, exercise: str, name: str,
             run_hidden(module, exercise, **{name: make()})
 
 
-# --- the labs (05-07), graded in process ------------------------------------------------------
+def hidden_tests_grade(cases: Sequence[tuple]) -> Callable[..., None]:
+    """The test a module file binds to ``test_hidden_tests_accept_the_solution_and_reject_wrong_
+    answers``: over its ``(module, exercise, name, good, bads)`` rows, each hidden test passes
+    the solution's answer and fails every wrong one."""
+
+    @hidden_cases(cases)
+    def test(module: str, exercise: str, name: str, good: Callable[[], object],
+             bads: Sequence[Callable[[], object]]) -> None:
+        assert_hidden_test_grades(module, exercise, name, good, bads)
+
+    return test
+
+
+def hidden_tests_self_contained(cases: Sequence[tuple]) -> Callable[..., None]:
+    """The test a module file binds to ``test_hidden_tests_are_self_contained``: the graded cell
+    of every exercise in its ``HIDDEN`` rows calls nothing a learner's kernel could rebind."""
+
+    @pytest.mark.parametrize("module, exercise", [(m, e) for m, e, *_ in cases],
+                             ids=[f"{m}:{e}" for m, e, *_ in cases])
+    def test(module: str, exercise: str) -> None:
+        assert_self_contained(module, exercise)
+
+    return test
+
+
+# --- the labs (05-07) and the capstone (12), graded in process --------------------------------
 
 
 @dataclass
@@ -94,7 +135,9 @@ def grade(module: str, answers: dict[str, str] | None = None, empty: bool = Fals
     """Run a lab's code cells in order (quiz cells skipped) and score its test cells.
 
     ``answers`` replaces answer cells by exercise id; ``empty`` puts the released stub in
-    every answer cell, as nbgrader leaves it."""
+    every answer cell, as nbgrader leaves it. Cells are compiled without this file's
+    ``from __future__`` flags, as a kernel runs them (FastAPI reads an endpoint's annotations
+    when it is decorated)."""
     answers = answers or {}
     result = Graded()
     ns = result.namespace
@@ -111,7 +154,7 @@ def grade(module: str, answers: dict[str, str] | None = None, empty: bool = Fals
             source = answers.get(exercise, released_answer(source) if empty else source)
         started = time.perf_counter()
         try:
-            exec(compile(source, grade_id or "cell", "exec"), ns)
+            exec(compile(source, grade_id or "cell", "exec", dont_inherit=True), ns)
             passed = True
         except BaseException as error:  # pytest.raises failures are BaseExceptions
             if isinstance(error, KeyboardInterrupt):
@@ -122,6 +165,12 @@ def grade(module: str, answers: dict[str, str] | None = None, empty: bool = Fals
             result.possible[grade_id] = meta["points"]
             result.scores[grade_id] = meta["points"] if passed else 0
     return result
+
+
+@functools.cache
+def solution_run(module: str) -> Graded:
+    """The lab run with its own solutions, once per test process (its tests only read it)."""
+    return grade(module)
 
 
 ALWAYS_EQUAL = '''
@@ -149,8 +198,9 @@ def assert_release_strips_hidden_tests(module: str) -> None:
     assert "BEGIN HIDDEN TESTS" not in text and "BEGIN SOLUTION" not in text
 
 
-def assert_release_has_no_solution_code(module: str) -> None:
-    """The student release of a lab: no leak, a stub in every answer cell, the same cells."""
+def assert_release_has_no_solution_code(module: str) -> int:
+    """The student release of a lab: no leak, a stub in every answer cell, the same cells.
+    Returns how many answer cells it has."""
     import json
 
     from course.release import find_leaks
@@ -165,3 +215,4 @@ def assert_release_has_no_solution_code(module: str) -> None:
     assert answers and all("NotImplementedError" in "".join(c["source"]) for c in answers)
     ids = [c["metadata"].get("nbgrader", {}).get("grade_id") for c in student]
     assert ids == [c["metadata"].get("nbgrader", {}).get("grade_id") for c in cells(module)]
+    return len(answers)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from course import toggle
-from course.checks import CheckFailed, m01
-from tests.content.solved import solved
+from course.checks import m01
+from tests.content.solved import check_failure, solved
 
 
 def test_switching_year_changes_the_card(monkeypatch):
@@ -31,15 +31,6 @@ def test_headless_shows_both_years_as_html(monkeypatch):
 MODULE = "01-identity-shift"
 
 
-def _failure(check, value) -> str:
-    """The ❌ message ``check`` gives for ``value`` (it must fail)."""
-    with pytest.raises(CheckFailed) as failed:
-        check(value)
-    message = str(failed.value)
-    assert message.startswith("❌ "), message
-    return message
-
-
 def test_m01_checks_accept_the_solution(capsys: pytest.CaptureFixture[str]) -> None:
     m01.check_identity_statement(solved(MODULE, "identity-statement", "identity_statement"))
     m01.check_role_audit(solved(MODULE, "role-audit", "role_audit"))
@@ -54,7 +45,7 @@ def test_m01_checks_accept_the_solution(capsys: pytest.CaptureFixture[str]) -> N
     ("I'm the person who " + "ships " * 80, "80 words at most"),
 ])
 def test_m01_identity_statement_says_what_is_missing(statement: object, hint: str) -> None:
-    assert hint in _failure(m01.check_identity_statement, statement)
+    assert hint in check_failure(m01.check_identity_statement, statement)
 
 
 def test_m01_identity_statement_accepts_curly_quotes_and_spacing(
@@ -72,7 +63,7 @@ def test_m01_identity_statement_accepts_curly_quotes_and_spacing(
     ({"model building": 40, "serving": 35, "monitoring": 15}, "add up to 90"),
 ])
 def test_m01_role_audit_says_which_rule_is_broken(audit: object, hint: str) -> None:
-    assert hint in _failure(m01.check_role_audit, audit)
+    assert hint in check_failure(m01.check_role_audit, audit)
 
 
 def _building_share(audit: dict) -> float:  # the wrong half: model building itself
@@ -94,7 +85,7 @@ def _whole_number(audit: dict) -> int:
     ("60.0", "should be a function"),
 ])
 def test_m01_orchestration_share_rejects_plausible_mistakes(function: object, hint: str) -> None:
-    message = _failure(m01.check_orchestration_share, function)
+    message = check_failure(m01.check_orchestration_share, function)
     assert hint in message
     # no answer given away: the learner's own week and its share appear nowhere
     assert "35" not in message and "75" not in message

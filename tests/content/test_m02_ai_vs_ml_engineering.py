@@ -7,21 +7,11 @@ import pytest
 
 from course import data
 from course.checks import CheckFailed, m02
-from tests.content.solved import (
-    assert_hidden_test_grades,
-    hidden_cases,
-    solved,
-    swap,
-)
+from tests.content.solved import hidden_tests_grade, solution_of, swap
 from tests.lookalikes import AlwaysEqual, EqualStr
 
-
-def solution_workbench() -> dict[str, str]:
-    return dict(solved("02-ai-vs-ml-engineering", "workbench", "workbench"))
-
-
-def solution_border() -> dict[str, tuple[str, str]]:
-    return dict(solved("02-ai-vs-ml-engineering", "border", "border"))
+solution_workbench = solution_of("02-ai-vs-ml-engineering", "workbench", "workbench")
+solution_border = solution_of("02-ai-vs-ml-engineering", "border", "border")
 
 
 # --- m02 -------------------------------------------------------------------------------------
@@ -114,8 +104,4 @@ HIDDEN = [
       lambda: {t: (EqualStr("x"), EqualStr("y")) for t in m02.BORDER_TOOLS}]),
 ]
 
-
-@hidden_cases(HIDDEN)
-def test_hidden_tests_accept_the_solution_and_reject_wrong_answers(
-        module, exercise, name, good, bads) -> None:
-    assert_hidden_test_grades(module, exercise, name, good, bads)
+test_hidden_tests_accept_the_solution_and_reject_wrong_answers = hidden_tests_grade(HIDDEN)

@@ -12,8 +12,7 @@ import pytest
 from course import data
 from course.checks import CheckFailed, m03
 from tests.content.solved import (
-    assert_hidden_test_grades,
-    hidden_cases,
+    hidden_tests_grade,
     solved,
 )
 from tests.lookalikes import AlwaysEqual, EqualFloat
@@ -150,8 +149,4 @@ HIDDEN = [
           x="midpoint_usd:Q", y="id:N", color="role:N")]),
 ]
 
-
-@hidden_cases(HIDDEN)
-def test_hidden_tests_accept_the_solution_and_reject_wrong_answers(
-        module, exercise, name, good, bads) -> None:
-    assert_hidden_test_grades(module, exercise, name, good, bads)
+test_hidden_tests_accept_the_solution_and_reject_wrong_answers = hidden_tests_grade(HIDDEN)

@@ -7,22 +7,12 @@ import pandas as pd
 import pytest
 
 from course.checks import CheckFailed, m04
-from tests.content.solved import (
-    assert_hidden_test_grades,
-    hidden_cases,
-    solved,
-    swap,
-)
+from tests.content.solved import hidden_tests_grade, solution_of, swap
 from tests.lookalikes import AlwaysEqual, EqualStr
 from tests.notebook_tools import graded_cell_source
 
-
-def solution_overlap() -> dict[str, str]:
-    return dict(solved("04-skills-map", "overlap", "overlap"))
-
-
-def solution_pick() -> dict[str, str]:
-    return dict(solved("04-skills-map", "pick", "pick"))
+solution_overlap = solution_of("04-skills-map", "overlap", "overlap")
+solution_pick = solution_of("04-skills-map", "pick", "pick")
 
 
 # --- m04 -------------------------------------------------------------------------------------
@@ -95,8 +85,4 @@ HIDDEN = [
      [lambda: "LLMs", AlwaysEqual, lambda: {"depth": "everything", "orchestration_skill": "x"}]),
 ]
 
-
-@hidden_cases(HIDDEN)
-def test_hidden_tests_accept_the_solution_and_reject_wrong_answers(
-        module, exercise, name, good, bads) -> None:
-    assert_hidden_test_grades(module, exercise, name, good, bads)
+test_hidden_tests_accept_the_solution_and_reject_wrong_answers = hidden_tests_grade(HIDDEN)

@@ -1,8 +1,8 @@
 """Module 05 (integration lab): the solution and hidden tests run in process on the simulator
-(``tests.content.solved.grade``). Exact scores for the solution, an empty submission and wrong
-types or always-equal objects; the solution's retries and cache on the failure scenarios; the
-visible self-checks (course.checks.m05) pass the solution and explain plausible mistakes.
-Nothing may really sleep."""
+(``tests.content.solved.grade``; the full marks, the empty submission and the release are
+checked in tests/content/test_shared.py). Exact scores for wrong types or always-equal objects;
+the solution's retries and cache on the failure scenarios; the visible self-checks
+(course.checks.m05) pass the solution and explain plausible mistakes. Nothing may really sleep."""
 
 from __future__ import annotations
 
@@ -11,37 +11,17 @@ import random
 
 import pytest
 
-from course import labs, modules
+from course import labs
 from course.checks import CheckFailed, m05
 from tests.content.solved import (
     ALWAYS_EQUAL,
     Graded,
     answer_namespace,
-    assert_release_has_no_solution_code,
     grade,
 )
-from tests.notebook_tools import ROOT
 
 MODULE = "05-integration-lab"
-AUTO_POINTS = modules.get(MODULE, ROOT).points(ROOT)[0]  # from the notebook
 pytestmark = pytest.mark.usefixtures("no_real_sleep")
-
-
-@pytest.fixture(scope="module")
-def solved() -> Graded:
-    """The lab run once with its own solutions (shared by the tests below)."""
-    return grade(MODULE)
-
-
-def test_solution_scores_full_marks_and_each_test_cell_is_fast(solved: Graded) -> None:
-    assert solved.scores == solved.possible, "a hidden test fails on the solution"
-    assert solved.total == AUTO_POINTS
-    slow = {k: round(v, 2) for k, v in solved.seconds.items() if v > 1.5}
-    assert not slow, f"hidden test cells should take well under a second: {slow}"
-
-
-def test_an_empty_submission_scores_zero() -> None:
-    assert grade(MODULE, empty=True).total == 0
 
 
 def test_wrong_types_and_always_equal_objects_lose_exactly_their_points() -> None:
@@ -92,13 +72,6 @@ def test_a_stale_cache_entry_is_refetched(solved: Graded) -> None:
     cache.put(key, "account")
     clock.sleep(301)
     assert cache.get(key) is None and cache.hit_rate == 0.0
-
-
-# -- the student release ------------------------------------------------------------------
-
-
-def test_the_student_release_has_no_solution_code() -> None:
-    assert_release_has_no_solution_code(MODULE)
 
 
 # --- the visible self-checks (course.checks.m05) ---------------------------------------------

@@ -1,8 +1,8 @@
 """Module 06 (evaluation lab): the solution and hidden tests run in process on the simulator
-(``tests.content.solved.grade``). Exact scores for the solution, an empty submission and an
-always-equal decision; the solution's release gate on the bundled and generated canaries; the
-visible self-checks (course.checks.m06) pass the solution and explain plausible mistakes.
-Nothing may really sleep."""
+(``tests.content.solved.grade``; the full marks, the empty submission and the release are
+checked in tests/content/test_shared.py). Exact scores for an always-equal decision; the
+solution's release gate on the bundled and generated canaries; the visible self-checks
+(course.checks.m06) pass the solution and explain plausible mistakes. Nothing may really sleep."""
 
 from __future__ import annotations
 
@@ -11,37 +11,12 @@ import math
 import pandas as pd
 import pytest
 
-from course import charts, data, labs, modules
-from course.checks import CheckFailed, m06
-from tests.content.solved import (
-    ALWAYS_EQUAL,
-    Graded,
-    answer_namespace,
-    assert_release_has_no_solution_code,
-    grade,
-)
-from tests.notebook_tools import ROOT
+from course import charts, data, labs
+from course.checks import m06
+from tests.content.solved import ALWAYS_EQUAL, Graded, answer_namespace, check_failure, grade
 
 MODULE = "06-evaluation-lab"
-AUTO_POINTS = modules.get(MODULE, ROOT).points(ROOT)[0]  # from the notebook
 pytestmark = pytest.mark.usefixtures("no_real_sleep")
-
-
-@pytest.fixture(scope="module")
-def solved() -> Graded:
-    """The lab run once with its own solutions (shared by the tests below)."""
-    return grade(MODULE)
-
-
-def test_solution_scores_full_marks_and_each_test_cell_is_fast(solved: Graded) -> None:
-    assert solved.scores == solved.possible, "a hidden test fails on the solution"
-    assert solved.total == AUTO_POINTS
-    slow = {k: round(v, 2) for k, v in solved.seconds.items() if v > 1.5}
-    assert not slow, f"hidden test cells should take well under a second: {slow}"
-
-
-def test_an_empty_submission_scores_zero() -> None:
-    assert grade(MODULE, empty=True).total == 0
 
 
 def test_wrong_types_and_always_equal_objects_lose_exactly_their_points() -> None:
@@ -79,13 +54,6 @@ def test_the_gate_holds_the_bad_release_and_the_bundled_canary_and_ships_the_goo
     assert ";" not in str(small.value)
 
 
-# -- the student release ------------------------------------------------------------------
-
-
-def test_the_student_release_has_no_solution_code() -> None:
-    assert_release_has_no_solution_code(MODULE)
-
-
 # --- the visible self-checks (course.checks.m06) ---------------------------------------------
 
 ANSWERS = ("06-latency", "06-report", "06-gate", "06-regression")
@@ -101,13 +69,6 @@ def answers() -> dict:
     return {**names, "logs": data.load("request_logs")}
 
 
-def _failure(check, *args) -> str:
-    with pytest.raises(CheckFailed) as failed:
-        check(*args)
-    assert str(failed.value).startswith("❌ "), failed.value
-    return str(failed.value)
-
-
 def test_m06_checks_accept_the_solution(answers: dict, capsys: pytest.CaptureFixture[str]) -> None:
     m06.check_latency_quantiles(answers["latency_quantiles"], answers["logs"])
     m06.check_version_report(answers["version_report"], answers["logs"])
@@ -118,14 +79,14 @@ def test_m06_checks_accept_the_solution(answers: dict, capsys: pytest.CaptureFix
 
 def test_m06_latency_quantiles_that_drop_timeouts_are_told_why_they_count(answers: dict) -> None:
     right = answers["latency_quantiles"]
-    message = _failure(m06.check_latency_quantiles,
+    message = check_failure(m06.check_latency_quantiles,
                        lambda logs: right(logs[logs["status"] != "timeout"]), answers["logs"])
     assert "a timeout is a request too" in message
 
 
 def test_m06_latency_quantiles_in_whole_milliseconds_are_told_to_keep_floats(answers: dict) -> None:
     right = answers["latency_quantiles"]
-    message = _failure(m06.check_latency_quantiles,
+    message = check_failure(m06.check_latency_quantiles,
                        lambda logs: right(logs).round().astype(int), answers["logs"])
     assert "should hold floats" in message
 
@@ -145,7 +106,7 @@ def _scaled(report, column: str, factor: float):
 def test_m06_version_report_rejects_unit_mistakes(answers: dict, column: str, factor: float,
                                                   hint: str) -> None:
     wrong = _scaled(answers["version_report"], column, factor)
-    assert hint in _failure(m06.check_version_report, wrong, answers["logs"])
+    assert hint in check_failure(m06.check_version_report, wrong, answers["logs"])
 
 
 def test_m06_release_gate_rejects_plausible_mistakes(answers: dict) -> None:
@@ -158,8 +119,8 @@ def test_m06_release_gate_rejects_plausible_mistakes(answers: dict) -> None:
         result = right(current, candidate, **budgets)
         return {**result, "reasons": result["reasons"][:1]}
 
-    assert "the decision for a worse candidate" in _failure(m06.check_release_gate, always_ship)
-    assert "the number of reasons" in _failure(m06.check_release_gate, first_reason_only)
+    assert "the decision for a worse candidate" in check_failure(m06.check_release_gate, always_ship)
+    assert "the number of reasons" in check_failure(m06.check_release_gate, first_reason_only)
 
 
 def test_m06_release_test_rejects_plausible_mistakes(answers: dict) -> None:
@@ -169,5 +130,5 @@ def test_m06_release_test_rejects_plausible_mistakes(answers: dict) -> None:
     def returns_the_report(logs, current, candidate, **budgets):
         return answers["version_report"](logs)
 
-    assert "should raise AssertionError" in _failure(m06.check_release_test, never_fails)
-    assert "should return None" in _failure(m06.check_release_test, returns_the_report)
+    assert "should raise AssertionError" in check_failure(m06.check_release_test, never_fails)
+    assert "should return None" in check_failure(m06.check_release_test, returns_the_report)

@@ -1,8 +1,8 @@
-"""Module 07 (observability and incidents lab): the solution and hidden tests run in process on
-the simulator (``tests.content.solved.grade``). Exact scores for the solution, an empty
-submission and wrong types; the solution's drift, alerts and triage on the incident scenarios;
-the visible self-checks' messages for plausible mistakes; the runbook rubric in the
-instructor notes. Nothing may really sleep."""
+"""Module 07 (observability and incidents lab): the solution and hidden tests run in process on the
+simulator (``tests.content.solved.grade``; the full marks, the empty submission and the release
+are checked in tests/content/test_shared.py). Exact scores for wrong types; the solution's
+drift, alerts and triage on the incident scenarios; the visible self-checks' messages for
+plausible mistakes; the runbook rubric in the instructor notes. Nothing may really sleep."""
 
 from __future__ import annotations
 
@@ -11,27 +11,12 @@ import math
 
 import pytest
 
-from course import modules
-from course.checks import CheckFailed, m07
-from tests.content.solved import Graded, assert_release_has_no_solution_code, grade
+from course.checks import m07
+from tests.content.solved import Graded, check_failure, grade
 from tests.notebook_tools import ROOT
 
 MODULE = "07-observability-incidents"
-AUTO_POINTS = modules.get(MODULE, ROOT).points(ROOT)[0]  # from the notebook
 pytestmark = pytest.mark.usefixtures("no_real_sleep")
-
-
-@pytest.fixture(scope="module")
-def solved() -> Graded:
-    """The lab run once with its own solutions (shared by the tests below)."""
-    return grade(MODULE)
-
-
-def test_solution_scores_full_marks_and_each_test_cell_is_fast(solved: Graded) -> None:
-    assert solved.scores == solved.possible, "a hidden test fails on the solution"
-    assert solved.total == AUTO_POINTS
-    slow = {k: round(v, 2) for k, v in solved.seconds.items() if v > 1.5}
-    assert not slow, f"hidden test cells should take well under a second: {slow}"
 
 
 def test_the_drift_section_names_three_drifts_and_what_the_psi_measures() -> None:
@@ -47,10 +32,6 @@ def test_the_drift_section_names_three_drifts_and_what_the_psi_measures() -> Non
     # the section says why it leaves the ticket router for a tabular model
     assert "free text" in cell and "card-fraud scorer" in cell
     assert kinds < next(i for i, text in enumerate(texts) if "def psi(" in text)
-
-
-def test_an_empty_submission_scores_zero() -> None:
-    assert grade(MODULE, empty=True).total == 0
 
 
 def test_wrong_types_and_always_equal_objects_lose_exactly_their_points() -> None:
@@ -118,13 +99,6 @@ def test_the_triage_self_check_says_the_same_to_right_and_wrong_decisions(
 # -- the visible self-checks pass the solution and explain plausible mistakes ---------------
 
 
-def _failure(check, *args) -> str:
-    with pytest.raises(CheckFailed) as failed:
-        check(*args)
-    assert str(failed.value).startswith("❌ "), failed.value
-    return str(failed.value)
-
-
 def test_m07_checks_accept_the_solution(solved: Graded, capsys: pytest.CaptureFixture[str]) -> None:
     ns = solved.namespace
     capsys.readouterr()
@@ -149,9 +123,9 @@ def test_m07_window_metrics_rejects_plausible_mistakes(solved: Graded) -> None:
         table = right(calls, window)
         return table.assign(malformed_rate=table["malformed_rate"] * 100)
 
-    assert "every 10 minutes" in _failure(m07.check_window_metrics, hourly, calls)
-    assert "whole numbers" in _failure(m07.check_window_metrics, float_counts, calls)
-    assert "`malformed_rate` is a share" in _failure(m07.check_window_metrics, percent, calls)
+    assert "every 10 minutes" in check_failure(m07.check_window_metrics, hourly, calls)
+    assert "whole numbers" in check_failure(m07.check_window_metrics, float_counts, calls)
+    assert "`malformed_rate` is a share" in check_failure(m07.check_window_metrics, percent, calls)
 
 
 def test_m07_alerts_rejects_plausible_mistakes(solved: Graded) -> None:
@@ -163,8 +137,8 @@ def test_m07_alerts_rejects_plausible_mistakes(solved: Graded) -> None:
     def fixed_thresholds(metrics, **thresholds):  # ignores the thresholds it is given
         return right(metrics)
 
-    assert "`each alert` should be a dict" in _failure(m07.check_alerts, tuples, metrics)
-    message = _failure(m07.check_alerts, fixed_thresholds, metrics)
+    assert "`each alert` should be a dict" in check_failure(m07.check_alerts, tuples, metrics)
+    message = check_failure(m07.check_alerts, fixed_thresholds, metrics)
     assert "thresholds nothing can cross" in message
     assert "malformed_rate" not in message and ":" not in message.split("`")[-1]
 
@@ -180,8 +154,8 @@ def _psi_zip(expected, actual, eps=1e-4):  # silently drops the extra bins
 
 
 def test_m07_psi_rejects_plausible_mistakes() -> None:
-    assert "clip to eps" in _failure(m07.check_psi, _psi_unclipped)
-    assert "should raise ValueError" in _failure(m07.check_psi, _psi_zip)
+    assert "clip to eps" in check_failure(m07.check_psi, _psi_unclipped)
+    assert "should raise ValueError" in check_failure(m07.check_psi, _psi_zip)
 
 
 def test_m07_drift_table_and_retrain_features_reject_plausible_mistakes(solved: Graded) -> None:
@@ -201,10 +175,10 @@ def test_m07_drift_table_and_retrain_features_reject_plausible_mistakes(solved: 
     def fixed_threshold(drift, **options):
         return retrain(drift)
 
-    assert "week 1 against itself" in _failure(m07.check_drift_table, against_week_two, ns["shares"])
-    assert "number of rows" in _failure(m07.check_drift_table, first_feature_only, ns["shares"])
-    assert "should be a list" in _failure(m07.check_retrain_features, as_set, ns["drift"])
-    message = _failure(m07.check_retrain_features, fixed_threshold, ns["drift"])
+    assert "week 1 against itself" in check_failure(m07.check_drift_table, against_week_two, ns["shares"])
+    assert "number of rows" in check_failure(m07.check_drift_table, first_feature_only, ns["shares"])
+    assert "should be a list" in check_failure(m07.check_retrain_features, as_set, ns["drift"])
+    message = check_failure(m07.check_retrain_features, fixed_threshold, ns["drift"])
     assert "unreachable threshold" in message
     assert not any(feature in message for feature in retrain(ns["drift"]))
 
@@ -245,11 +219,7 @@ def test_the_spans_and_the_drift_report_repeat_the_labs_numbers(solved: Graded) 
                                             "transaction_amount": True}
 
 
-# -- the student release and the instructor notes ----------------------------------------
-
-
-def test_the_student_release_has_no_solution_code() -> None:
-    assert_release_has_no_solution_code(MODULE)
+# -- the instructor notes ----------------------------------------------------------------
 
 
 def test_instructor_notes_have_the_runbook_rubric() -> None:

@@ -2,7 +2,8 @@
 own); ``course.checks.m08`` accepts the solutions, holds no reference and rejects wrong types,
 look-alikes and plausible wrong answers; the hidden tests are self-contained, accept the
 solution notebook's answers and reject wrong ones (the mutation suite grades more of them
-through the real pipeline: tests/mutants/m08_when_to_build.py)."""
+through the real pipeline: tests/mutants/m08_when_to_build.py). The notebook's quizzes and
+grade ids, and its release, are checked in tests/content/test_shared.py."""
 
 from __future__ import annotations
 
@@ -17,39 +18,12 @@ import pytest
 from course import data
 from course.checks import CheckFailed, m08
 from course.interactive import cost_calculator as cc
-from tests.content.solved import (
-    answer_namespace,
-    assert_hidden_test_grades,
-    assert_release_strips_hidden_tests,
-    assert_self_contained,
-    hidden_cases,
-)
+from tests.content.solved import hidden_tests_grade, hidden_tests_self_contained, solution_of
 from tests.lookalikes import AlwaysEqual, EqualFloat, EqualStr
 from tests.notebook_tools import ROOT, graded_cell_source
 
-
-def monthly_cost() -> Callable[..., Any]:
-    return answer_namespace("08-when-to-build", "monthly-cost")["monthly_cost"]
-
-
-def decide() -> Callable[..., Any]:
-    return answer_namespace("08-when-to-build", "decide")["decide"]
-
-
-# --- the notebook -------------------------------------------------------------------------
-
-
-def test_module_specifics() -> None:
-    """What this module promises beyond the shape every notebook has (test_notebook_hygiene)."""
-    module = "08-when-to-build"
-    nb = json.loads((ROOT / "solutions" / module / f"{module}.ipynb").read_text("utf-8"))
-    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    assert nb["metadata"]["kernelspec"]["name"] == "python3"
-    sources = "".join("".join(c["source"]) for c in code)
-    assert sources.count("quiz.ask(") >= 5
-    grade_ids = [c["metadata"]["nbgrader"]["grade_id"] for c in nb["cells"]
-                 if "nbgrader" in c["metadata"]]
-    assert len(grade_ids) == len(set(grade_ids)), "duplicated nbgrader grade_id"
+monthly_cost = solution_of("08-when-to-build", "monthly-cost", "monthly_cost")
+decide = solution_of("08-when-to-build", "decide", "decide")
 
 
 # --- cost calculator ---------------------------------------------------------------------------
@@ -298,20 +272,8 @@ HIDDEN = [
       lambda: _wrong_decide("mutates"), lambda: (lambda *a: AlwaysEqual())]),
 ]
 
-
-@hidden_cases(HIDDEN)
-def test_hidden_tests_accept_the_solution_and_reject_wrong_answers(
-        module, exercise, name, good, bads) -> None:
-    assert_hidden_test_grades(module, exercise, name, good, bads)
-
-
-@pytest.mark.parametrize("exercise", [e for _, e, *_ in HIDDEN])
-def test_hidden_tests_are_self_contained(exercise: str) -> None:
-    assert_self_contained("08-when-to-build", exercise)
-
-
-def test_hidden_tests_are_stripped_from_the_release() -> None:
-    assert_release_strips_hidden_tests("08-when-to-build")
+test_hidden_tests_accept_the_solution_and_reject_wrong_answers = hidden_tests_grade(HIDDEN)
+test_hidden_tests_are_self_contained = hidden_tests_self_contained(HIDDEN)
 
 
 # --- the measured part: training, precision and recall, timing, capacity (issue 16) ------------

@@ -1,10 +1,11 @@
 """Module 09: ``course.checks.m09`` accepts the solutions and rejects wrong tables and
 malformed answers without revealing one; the hidden tests are self-contained, accept the
-solution notebook's answers and reject wrong ones (more in tests/mutants/m09_model_lifecycle.py)."""
+solution notebook's answers and reject wrong ones (more in tests/mutants/m09_model_lifecycle.py).
+The notebook's quizzes and grade ids, and its release, are checked in
+tests/content/test_shared.py."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -12,39 +13,12 @@ import pandas as pd
 import pytest
 
 from course.checks import CheckFailed, m09
-from tests.content.solved import (
-    answer_namespace,
-    assert_hidden_test_grades,
-    assert_release_strips_hidden_tests,
-    assert_self_contained,
-    hidden_cases,
-)
+from tests.content.solved import hidden_tests_grade, hidden_tests_self_contained, solution_of
 from tests.lookalikes import AlwaysEqual, EqualStr
 from tests.notebook_tools import ROOT
 
-
-def lifecycle() -> pd.DataFrame:
-    return answer_namespace("09-model-lifecycle", "lifecycle")["lifecycle"]
-
-
-def actions() -> dict[str, str]:
-    return answer_namespace("09-model-lifecycle", "actions")["actions"]
-
-
-# --- the notebook -------------------------------------------------------------------------
-
-
-def test_module_specifics() -> None:
-    """What this module promises beyond the shape every notebook has (test_notebook_hygiene)."""
-    module = "09-model-lifecycle"
-    nb = json.loads((ROOT / "solutions" / module / f"{module}.ipynb").read_text("utf-8"))
-    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    assert nb["metadata"]["kernelspec"]["name"] == "python3"
-    sources = "".join("".join(c["source"]) for c in code)
-    assert sources.count("quiz.ask(") >= 5
-    grade_ids = [c["metadata"]["nbgrader"]["grade_id"] for c in nb["cells"]
-                 if "nbgrader" in c["metadata"]]
-    assert len(grade_ids) == len(set(grade_ids)), "duplicated nbgrader grade_id"
+lifecycle = solution_of("09-model-lifecycle", "lifecycle", "lifecycle")
+actions = solution_of("09-model-lifecycle", "actions", "actions")
 
 
 # --- m09 ----------------------------------------------------------------------------------------
@@ -163,17 +137,5 @@ HIDDEN = [
       lambda: {**actions(), "slow-drift": "switch", "fresh-season": "switch"}]),
 ]
 
-
-@hidden_cases(HIDDEN)
-def test_hidden_tests_accept_the_solution_and_reject_wrong_answers(
-        module, exercise, name, good, bads) -> None:
-    assert_hidden_test_grades(module, exercise, name, good, bads)
-
-
-@pytest.mark.parametrize("exercise", [e for _, e, *_ in HIDDEN])
-def test_hidden_tests_are_self_contained(exercise: str) -> None:
-    assert_self_contained("09-model-lifecycle", exercise)
-
-
-def test_hidden_tests_are_stripped_from_the_release() -> None:
-    assert_release_strips_hidden_tests("09-model-lifecycle")
+test_hidden_tests_accept_the_solution_and_reject_wrong_answers = hidden_tests_grade(HIDDEN)
+test_hidden_tests_are_self_contained = hidden_tests_self_contained(HIDDEN)

@@ -1,7 +1,8 @@
 """Module 10: the path explorer runs the learner's ``recommend_path`` (no rule of its own);
 ``course.checks.m10`` holds no reference and rejects wrong answers; the hidden test is
 self-contained, accepts the solution notebook's answer and rejects wrong ones (more in
-tests/mutants/m10_career_paths.py)."""
+tests/mutants/m10_career_paths.py). The notebook's quizzes and grade ids, and its release, are
+checked in tests/content/test_shared.py."""
 
 from __future__ import annotations
 
@@ -14,35 +15,14 @@ import pytest
 
 from course.checks import CheckFailed, m10
 from course.interactive import path_explorer as pe
-from tests.content.solved import (
-    answer_namespace,
-    assert_hidden_test_grades,
-    assert_release_strips_hidden_tests,
-    assert_self_contained,
-    hidden_cases,
-)
+from tests.content.solved import hidden_tests_grade, hidden_tests_self_contained, solution_of
 from tests.lookalikes import AlwaysEqual, EqualStr
 from tests.notebook_tools import ROOT
 
-
-def recommend_path() -> Callable[[dict], Any]:
-    return answer_namespace("10-career-paths", "recommend-path")["recommend_path"]
+recommend_path = solution_of("10-career-paths", "recommend-path", "recommend_path")
 
 
 # --- the notebook -------------------------------------------------------------------------
-
-
-def test_module_specifics() -> None:
-    """What this module promises beyond the shape every notebook has (test_notebook_hygiene)."""
-    module = "10-career-paths"
-    nb = json.loads((ROOT / "solutions" / module / f"{module}.ipynb").read_text("utf-8"))
-    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    assert nb["metadata"]["kernelspec"]["name"] == "python3"
-    sources = "".join("".join(c["source"]) for c in code)
-    assert sources.count("quiz.ask(") >= 5
-    grade_ids = [c["metadata"]["nbgrader"]["grade_id"] for c in nb["cells"]
-                 if "nbgrader" in c["metadata"]]
-    assert len(grade_ids) == len(set(grade_ids)), "duplicated nbgrader grade_id"
 
 
 # --- path explorer -----------------------------------------------------------------------------
@@ -193,17 +173,5 @@ HIDDEN = [
       lambda: _wrong_path("mutates"), lambda: _wrong_path("list")]),
 ]
 
-
-@hidden_cases(HIDDEN)
-def test_hidden_tests_accept_the_solution_and_reject_wrong_answers(
-        module, exercise, name, good, bads) -> None:
-    assert_hidden_test_grades(module, exercise, name, good, bads)
-
-
-@pytest.mark.parametrize("exercise", [e for _, e, *_ in HIDDEN])
-def test_hidden_tests_are_self_contained(exercise: str) -> None:
-    assert_self_contained("10-career-paths", exercise)
-
-
-def test_hidden_tests_are_stripped_from_the_release() -> None:
-    assert_release_strips_hidden_tests("10-career-paths")
+test_hidden_tests_accept_the_solution_and_reject_wrong_answers = hidden_tests_grade(HIDDEN)
+test_hidden_tests_are_self_contained = hidden_tests_self_contained(HIDDEN)

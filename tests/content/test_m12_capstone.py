@@ -1,99 +1,39 @@
 """Module 12 (the capstone service): its solution, hidden tests, data and self-checks.
 
-The notebook's code cells run in process (quiz cells skipped), optionally with answer cells
-replaced, and each nbgrader test cell scores its points or zero. Cells are compiled without
-this file's ``from __future__`` flags, as a kernel would run them (FastAPI reads the
-endpoint's annotations at decoration time).
+The notebook's code cells run in process (``tests.content.solved.grade``: quiz cells skipped,
+answer cells optionally replaced, each nbgrader test cell scores its points or zero); the full
+marks, the empty submission and the release are checked in tests/content/test_shared.py.
 """
 
 from __future__ import annotations
 
-import json
-import time
 from typing import Any
 
 import pytest
 
-from course import modules
 from course.checks import CheckFailed
 from course.checks import m12 as checks12
 from course.labs import LABELS, InternalServerError, capstone, true_label
-from course.nbcells import read_notebook, released_answer
-from course.release import find_leaks
-from tests.content.solved import Graded
+from tests.content.solved import ALWAYS_EQUAL, Graded, grade
 from tests.notebook_tools import ROOT
 
 MODULE = "12-capstone"
-SOLUTION = ROOT / "solutions" / MODULE / f"{MODULE}.ipynb"
-AUTO_POINTS, MANUAL_POINTS = modules.get(MODULE, ROOT).points(ROOT)
-
-
-def grade(answers: dict[str, str] | None = None, empty: bool = False) -> Graded:
-    """Run the notebook's code cells in order and score its test cells."""
-    answers = answers or {}
-    result = Graded()
-    ns = result.namespace
-    for cell in read_notebook(SOLUTION)["cells"]:
-        if cell["cell_type"] != "code":
-            continue
-        source = "".join(cell["source"])
-        meta = cell["metadata"].get("nbgrader", {})
-        grade_id = meta.get("grade_id", "")
-        if source.startswith("from course import setup") or "quiz.ask(" in source:
-            continue
-        if meta.get("solution"):
-            exercise = grade_id.removesuffix("-answer")
-            source = answers.get(exercise, released_answer(source) if empty else source)
-        started = time.perf_counter()
-        try:
-            exec(compile(source, grade_id or "cell", "exec", dont_inherit=True), ns)
-            passed = True
-        except Exception:
-            passed = False
-        if meta.get("grade"):
-            result.seconds[grade_id] = time.perf_counter() - started
-            result.possible[grade_id] = meta["points"]
-            result.scores[grade_id] = meta["points"] if passed else 0
-    return result
-
-
-@pytest.fixture(autouse=True)
-def no_real_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(seconds: float) -> None:
-        raise AssertionError("the capstone must never really sleep")
-
-    monkeypatch.setattr(time, "sleep", refuse)
-
-
-@pytest.fixture(scope="module")
-def solved() -> Graded:
-    return grade()
-
-
-def test_the_solution_scores_full_marks_and_each_test_cell_is_fast(solved: Graded) -> None:
-    assert solved.scores == solved.possible, "a hidden test fails on the solution"
-    assert solved.total == AUTO_POINTS == 22 and MANUAL_POINTS == 4
-    slow = {k: round(v, 2) for k, v in solved.seconds.items() if v > 1.5}
-    assert not slow, f"hidden test cells should take well under a second: {slow}"
-
-
-def test_an_empty_submission_scores_zero() -> None:
-    assert grade(empty=True).total == 0
+AUTO_POINTS = 22  # as tests/content/test_shared.py checks
+pytestmark = pytest.mark.usefixtures("no_real_sleep")
 
 
 def test_a_wrong_ticket_model_costs_only_its_own_points() -> None:
     loose = ("class TicketIn(BaseModel):\n    ticket_id: str\n    text: str\n"
              "    channel: str\n    tier: str = 'free'\n")
-    graded = grade({"12-ticket": loose})
+    graded = grade(MODULE, {"12-ticket": loose})
     assert graded.scores["12-ticket-tests"] == 0
     assert graded.total == AUTO_POINTS - 2, graded.scores
 
 
 def test_look_alike_answers_lose_their_points() -> None:
-    always = ("class _Yes(str):\n    def __eq__(self, other):\n        return True\n"
-              "    __hash__ = str.__hash__\n"
-              "def release_gate(current, candidate, **kw):\n    return _Yes('ship')\n")
-    graded = grade({"12-gate": always})
+    always = ALWAYS_EQUAL + ("def release_gate(current, candidate, **kw):\n"
+                             "    return _Sneaky('ship')\n")
+    graded = grade(MODULE, {"12-gate": always})
     assert graded.scores["12-gate-tests"] == 0 and graded.total == AUTO_POINTS - 2
 
 
@@ -178,11 +118,11 @@ def _message(check: Any, *args: Any) -> str:
 def test_self_checks_give_a_right_and_a_plausible_wrong_answer_the_same_message(
         solved: Graded) -> None:
     ns = solved.namespace
-    wrong_gate = grade({"12-gate": "def release_gate(current, candidate, **kw):\n"
+    wrong_gate = grade(MODULE, {"12-gate": "def release_gate(current, candidate, **kw):\n"
                                    "    return 'ship'\n"}).namespace["release_gate"]
     assert _message(checks12.check_release_gate, ns["release_gate"]) == \
         _message(checks12.check_release_gate, wrong_gate) == "passed"
-    loose_psi = grade({"12-psi": "def psi(expected, actual, eps=1e-4):\n"
+    loose_psi = grade(MODULE, {"12-psi": "def psi(expected, actual, eps=1e-4):\n"
                                  "    return float(sum(max(a, eps) * math.log(max(a, eps) / "
                                  "max(e, eps)) for e, a in zip(expected, actual)))\n"}
                       ).namespace["psi"]
@@ -201,16 +141,6 @@ def test_self_checks_catch_the_wrong_shape() -> None:
     assert _message(checks12.check_postprocess, lambda p, t: ("payments", "P2", False)) != "passed"
     assert _message(checks12.check_check_batch, lambda f: {"blank_text": 0.0}) != "passed"
     assert _message(checks12.check_psi, lambda e, a, eps=1e-4: 0) != "passed"
-
-
-def test_the_release_has_no_solution_and_the_same_cells() -> None:
-    released = ROOT / "notebooks" / MODULE / f"{MODULE}.ipynb"
-    assert find_leaks(released, SOLUTION) == []
-    student = json.loads(released.read_text(encoding="utf-8"))["cells"]
-    answers = [c for c in student if c["metadata"].get("nbgrader", {}).get("solution")
-               and c["cell_type"] == "code"]
-    assert len(answers) == 9 and all("NotImplementedError" in "".join(c["source"])
-                                      for c in answers)
 
 
 def test_instructor_notes_have_the_runbook_rubric_and_the_team_variant() -> None:
