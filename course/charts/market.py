@@ -161,6 +161,16 @@ def growth_figures(growth: pd.DataFrame | None = None) -> alt.LayerChart | alt.F
     )
 
 
+def _percent_bars(base: alt.Chart, title: str) -> list[alt.Chart]:
+    """A bar per row of ``base`` on a 0-100 % axis, its ``text`` label above it."""
+    import altair as alt
+
+    bars = base.mark_bar(width={"band": 0.6}).encode(
+        y=alt.Y("percent:Q", title=title, scale=alt.Scale(domain=[0, 100])),
+    )
+    return [bars, base.mark_text(dy=-8).encode(y="percent:Q", text="text:N")]
+
+
 def tool_adoption(adoption: pd.DataFrame | None = None) -> alt.LayerChart | alt.FacetChart:
     """Share of developers using or planning to use AI tools, by survey year."""
     import altair as alt
@@ -175,14 +185,9 @@ def tool_adoption(adoption: pd.DataFrame | None = None) -> alt.LayerChart | alt.
                  alt.Tooltip("percent:Q", title="Developers (%)"),
                  alt.Tooltip("source:N", title="Source")],
     )
-    bars = base.mark_bar(width={"band": 0.6}).encode(
-        y=alt.Y("percent:Q", title="Share of developers (%)",
-                scale=alt.Scale(domain=[0, 100])),
-    )
-    labels = base.mark_text(dy=-8).encode(y="percent:Q", text="text:N")
     first, last = df.iloc[0], df.iloc[-1]
     return finish(
-        alt.layer(bars, labels).properties(width=360),
+        alt.layer(*_percent_bars(base, "Share of developers (%)")).properties(width=360),
         "Developers using or planning to use AI tools",
         "Source: " + "; ".join(sorted(set(df["source"]))) + ".",
         f"Bar chart: the share of developers using or planning to use AI tools rose from "
@@ -210,12 +215,7 @@ def job_share(shares: pd.DataFrame | None = None) -> alt.LayerChart | alt.FacetC
                  alt.Tooltip("percent:Q", title="AI/ML share of tech jobs (%)"),
                  alt.Tooltip("source:N", title="Source")],
     )
-    bars = base.mark_bar(width={"band": 0.6}).encode(
-        y=alt.Y("percent:Q", title="Share of tech jobs (%)",
-                scale=alt.Scale(domain=[0, 100])),
-    )
-    labels = base.mark_text(dy=-8).encode(y="percent:Q", text="text:N")
-    layers = [bars, labels]
+    layers = _percent_bars(base, "Share of tech jobs (%)")
     if gaps:
         gap_df = pd.DataFrame({"year_label": [str(y) for y in gaps], "percent": 4.0,
                                "text": "no figure"})

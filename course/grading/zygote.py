@@ -224,6 +224,15 @@ def _become_kernel(job: dict, status: int) -> None:
     app.start()
 
 
+def _report_error(pipe: int, error: BaseException) -> None:
+    """Tell the zygote, over the kernel-start pipe, why a forked child failed (an ``error``
+    line); if the zygote has gone, the child has no one to tell and exits all the same."""
+    try:
+        os.write(pipe, f"error {error!r}\n".encode())
+    except OSError:
+        pass
+
+
 def _fork_kernel(job: dict) -> dict:
     """Zygote side: fork the namespace parent, which forks the kernel; report the kernel's PID."""
     read_end, write_end = os.pipe()
@@ -242,20 +251,14 @@ def _fork_kernel(job: dict) -> dict:
                     _become_kernel(job, write_end)
                     code = 0
                 except BaseException as error:  # noqa: BLE001 - reported to the grader
-                    try:
-                        os.write(write_end, f"error {error!r}\n".encode())
-                    except OSError:
-                        pass
+                    _report_error(write_end, error)
                 os._exit(code)
             os.write(write_end, f"pid {kernel}\n".encode())
             os.close(write_end)
             _, status = os.waitpid(kernel, 0)
             code = os.waitstatus_to_exitcode(status) & 0xFF
         except BaseException as error:  # noqa: BLE001 - reported to the grader
-            try:
-                os.write(write_end, f"error {error!r}\n".encode())
-            except OSError:
-                pass
+            _report_error(write_end, error)
         os._exit(code)
     os.close(write_end)
     chunks = []

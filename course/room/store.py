@@ -21,6 +21,20 @@ CODE_LENGTH = 6
 
 metadata = sa.MetaData()
 
+
+def _room_column(primary_key: bool = False) -> sa.Column:
+    """The ``room`` column of a table whose rows belong to one room: deleting the room
+    deletes them."""
+    return sa.Column("room", sa.String(12), sa.ForeignKey("rooms.code", ondelete="CASCADE"),
+                     primary_key=primary_key, nullable=False)
+
+
+def _question_columns() -> tuple[sa.Column, sa.Column]:
+    """Which quiz question a row is about: its module's slug and the question's id."""
+    return (sa.Column("module", sa.String(80), nullable=False),
+            sa.Column("question_id", sa.String(80), nullable=False))
+
+
 settings = sa.Table(
     "room_settings", metadata,
     sa.Column("name", sa.String(40), primary_key=True),
@@ -34,20 +48,17 @@ rooms = sa.Table(
 )
 members = sa.Table(
     "room_members", metadata,
-    sa.Column("room", sa.String(12), sa.ForeignKey("rooms.code", ondelete="CASCADE"),
-              primary_key=True),
+    _room_column(primary_key=True),
     sa.Column("pseudonym", sa.String(64), primary_key=True),
     sa.Column("joined", sa.Float, nullable=False),
 )
 events = sa.Table(
     "room_events", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("room", sa.String(12), sa.ForeignKey("rooms.code", ondelete="CASCADE"),
-              nullable=False),
+    _room_column(),
     sa.Column("key", sa.String(64), nullable=False),
     sa.Column("pseudonym", sa.String(64), nullable=False),
-    sa.Column("module", sa.String(80), nullable=False),
-    sa.Column("question_id", sa.String(80), nullable=False),
+    *_question_columns(),
     sa.Column("answer", sa.Text, nullable=False),  # JSON: the chosen option(s) or value
     sa.Column("correct", sa.Boolean, nullable=False),
     sa.Column("attempt", sa.Integer, nullable=False),
@@ -59,10 +70,8 @@ sa.Index("ix_room_events_room_id", events.c.room, events.c.id)
 polls = sa.Table(
     "room_polls", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("room", sa.String(12), sa.ForeignKey("rooms.code", ondelete="CASCADE"),
-              nullable=False),
-    sa.Column("module", sa.String(80), nullable=False),
-    sa.Column("question_id", sa.String(80), nullable=False),
+    _room_column(),
+    *_question_columns(),
     sa.Column("question", sa.Text, nullable=False),  # JSON of what learners are shown
     sa.Column("state", sa.String(10), nullable=False),  # open | closed | revealed
     sa.Column("version", sa.Integer, nullable=False),
