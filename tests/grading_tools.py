@@ -7,12 +7,11 @@ import importlib.util
 import os
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    import psutil
+from tests.processes import kill_stragglers, still_running
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -76,14 +75,30 @@ def grade_scores(db: Path, assignment: str,
     return scores
 
 
-def _running(process: psutil.Process) -> bool:
-    """Whether a psutil process still runs (a zombie awaiting its reaper does not)."""
-    import psutil
+def kind_scores(db: Path, assignment: str,
+                kinds: Iterable[str]) -> dict[tuple[str, str], float | None]:
+    """:func:`grade_scores` of the synthetic students of ``kinds`` only (``s03-partial`` is
+    of kind ``partial``)."""
+    wanted = set(kinds)
+    return {key: score for key, score in grade_scores(db, assignment).items()
+            if key[0].split("-", 1)[1] in wanted}
 
-    try:
-        return process.status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return False
+
+def grade_with_nbgrader(course: Path, copy: Path, assignment: str,
+                        kinds: Iterable[str]) -> dict[tuple[str, str], float | None]:
+    """Copy ``course`` to ``copy`` (not its autograded or feedback folders) with only the
+    submissions of ``kinds``, grade them with plain ``nbgrader autograde --force`` (the copied
+    gradebook knows the assignment) and return the scores nbgrader gave them."""
+    import shutil
+
+    wanted = set(kinds)
+    shutil.copytree(course, copy, ignore=shutil.ignore_patterns("autograded", "feedback"))
+    for folder in (copy / "submitted").iterdir():
+        if folder.name.split("-", 1)[1] not in wanted:
+            shutil.rmtree(folder)
+    run(nbgrader_cmd("autograde", assignment, "--force", f"--CourseDirectory.root={copy}"),
+        cwd=copy)
+    return kind_scores(copy / "gradebook.db", assignment, wanted)
 
 
 class DaskCluster:
@@ -177,9 +192,9 @@ class DaskCluster:
                 pass
         process.wait(timeout=30)
         _, alive = psutil.wait_procs(family, timeout=30)
-        alive = [p for p in alive if _running(p)]
-        if alive:
-            raise RuntimeError(f"still running after SIGKILL: {[p.pid for p in alive]}")
+        left = still_running([p.pid for p in alive])
+        if left:
+            raise RuntimeError(f"still running after SIGKILL: {left}")
         return [p.pid for p in family]
 
     def stop(self) -> None:
@@ -197,13 +212,7 @@ class DaskCluster:
             if process.poll() is None:
                 process.terminate()
         self.stopped = [p.pid for p in family]
-        _, alive = psutil.wait_procs(family, timeout=15)
-        for member in alive:
-            try:
-                member.kill()
-            except psutil.NoSuchProcess:
-                pass
-        psutil.wait_procs(alive, timeout=15)
+        kill_stragglers(family, timeout=15)
         for process in processes:
             process.wait(timeout=15)
         self.workers.clear()

@@ -44,3 +44,31 @@ def stop_by_pid(process: subprocess.Popen[bytes], timeout: float) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=timeout)
+
+
+def still_running(pids: list[int]) -> list[int]:
+    """The PIDs still running (a zombie waiting for its reaper is not)."""
+    import psutil
+
+    alive = []
+    for pid in pids:
+        try:
+            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+                alive.append(pid)
+        except psutil.NoSuchProcess:
+            pass
+    return alive
+
+
+def kill_stragglers(family: list, timeout: float) -> None:
+    """Wait up to ``timeout`` seconds for already-signalled ``psutil`` processes to exit,
+    then SIGKILL the ones left and reap them."""
+    import psutil
+
+    _, alive = psutil.wait_procs(family, timeout=timeout)
+    for member in alive:
+        try:
+            member.kill()
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(alive, timeout=15)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 from pathlib import Path
 
 import nbformat
@@ -13,7 +12,13 @@ import pytest
 
 from course.cli import main
 from course.grading import sandbox
-from tests.grading_tools import course_cmd, grade_scores, nbgrader_cmd, run, synthetic
+from tests.grading_tools import (
+    course_cmd,
+    grade_with_nbgrader,
+    kind_scores,
+    run,
+    synthetic,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -114,23 +119,11 @@ def test_autograded_layout_and_capped_output(graded: dict) -> None:
 def test_grades_match_plain_nbgrader(graded: dict, tmp_path: Path) -> None:
     course = graded["course"]
     copy = tmp_path / "copy"
-    shutil.copytree(course, copy, ignore=shutil.ignore_patterns("autograded", "feedback"))
-    for folder in (copy / "submitted").iterdir():
-        if folder.name.split("-", 1)[1] not in PARITY:
-            shutil.rmtree(folder)
-    # The copied gradebook knows the assignment; nbgrader re-scores every copied submission.
-    run(nbgrader_cmd("autograde", ASSIGNMENT, "--force", f"--CourseDirectory.root={copy}"),
-        cwd=copy)
+    theirs = grade_with_nbgrader(course, copy, ASSIGNMENT, PARITY)
     regraded = {p.parts[-3] for p in (copy / "autograded").glob(f"*/{ASSIGNMENT}/*.ipynb")}
     assert {s.split("-", 1)[1] for s in regraded} == set(PARITY)  # nbgrader did grade them
-
-    def parity(db: Path) -> dict:
-        scores = grade_scores(db, ASSIGNMENT)
-        return {k: v for k, v in scores.items() if k[0].split("-", 1)[1] in PARITY}
-
-    theirs, ours = parity(copy / "gradebook.db"), parity(course / "gradebook.db")
     assert len(theirs) == len(PARITY) * 4
-    assert ours == theirs
+    assert kind_scores(course / "gradebook.db", ASSIGNMENT, PARITY) == theirs
 
 
 def test_feedback_hides_hidden_tests(graded: dict) -> None:

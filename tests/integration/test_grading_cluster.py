@@ -6,12 +6,10 @@ written exactly once."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import time
 from pathlib import Path
 
-import psutil
 import pytest
 
 from tests.grading_tools import (
@@ -19,28 +17,18 @@ from tests.grading_tools import (
     course_cmd,
     env,
     grade_scores,
-    nbgrader_cmd,
+    grade_with_nbgrader,
+    kind_scores,
     run,
     synthetic,
 )
+from tests.processes import still_running
 
 pytestmark = pytest.mark.slow
 
 ASSIGNMENT = "fixture-01"
 STALE = "0" * 64
 PARITY = ("perfect", "empty", "partial", "edited-tests", "wrong-kernel", "extra-files")
-
-
-def _running(pids: list[int]) -> list[int]:
-    """The PIDs still running (a zombie waiting for its reaper is not)."""
-    alive = []
-    for pid in pids:
-        try:
-            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
-                alive.append(pid)
-        except psutil.NoSuchProcess:
-            pass
-    return alive
 
 
 def _log(course: Path) -> list[dict]:
@@ -61,7 +49,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
                               "--budget", "60", "--course-dir", str(course)), cwd=course)
         bundles = {tmp.name: sorted(p.name for p in (tmp / "course-bundles").iterdir()
                                     if p.is_dir()) for tmp in cluster.scratch}
-    assert cluster.stopped and not _running(cluster.stopped)
+    assert cluster.stopped and not still_running(cluster.stopped)
     expected = json.loads((course / f"expected-{ASSIGNMENT}.json").read_text())
     return {"course": course, "base": base, "expected": expected, "log": _log(course),
             "stdout": done.stdout, "bundles": bundles}
@@ -93,21 +81,9 @@ def test_the_run_leaves_only_its_own_bundle_on_the_workers(graded: dict) -> None
 
 def test_grades_equal_serial_nbgrader(graded: dict) -> None:
     course = graded["course"]
-    copy = graded["base"] / "by-nbgrader"
-    shutil.copytree(course, copy, ignore=shutil.ignore_patterns("autograded", "feedback"))
-    for folder in (copy / "submitted").iterdir():
-        if folder.name.split("-", 1)[1] not in PARITY:
-            shutil.rmtree(folder)
-    run(nbgrader_cmd("autograde", ASSIGNMENT, "--force", f"--CourseDirectory.root={copy}"),
-        cwd=copy)
-
-    def parity(db: Path) -> dict:
-        return {k: v for k, v in grade_scores(db, ASSIGNMENT).items()
-                if k[0].split("-", 1)[1] in PARITY}
-
-    theirs = parity(copy / "gradebook.db")
+    theirs = grade_with_nbgrader(course, graded["base"] / "by-nbgrader", ASSIGNMENT, PARITY)
     assert len(theirs) == len(PARITY) * 4
-    assert parity(course / "gradebook.db") == theirs
+    assert kind_scores(course / "gradebook.db", ASSIGNMENT, PARITY) == theirs
 
 
 def _busy_worker(address: str, students: list[str]) -> tuple[str, str]:
@@ -147,7 +123,7 @@ def test_a_worker_killed_mid_batch_costs_only_its_jobs(tmp_path: Path) -> None:
             killed = cluster.kill(victim)
             out, err = grading.communicate(timeout=900)
         assert grading.returncode == 0, out + err
-    assert not _running(killed + cluster.stopped)
+    assert not still_running(killed + cluster.stopped)
     log = _log(course)
     assert sorted(x["student"] for x in log) == sorted(expected)  # every grade exactly once
     assert {x["student"]: x["score"] for x in log} == {s: w["score"] for s, w in expected.items()}

@@ -21,7 +21,13 @@ import pytest
 
 from course.grading.gateway import close_gateway
 from tests.grading_tools import PYTHON, course_cmd, grade_scores, run, synthetic
-from tests.processes import free_port, stop_by_pid, wait_until_answering
+from tests.processes import (
+    free_port,
+    kill_stragglers,
+    still_running,
+    stop_by_pid,
+    wait_until_answering,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -97,25 +103,8 @@ class Gateway:
         self.stopped = [p.pid for p in family]
         if self.process is not None:
             stop_by_pid(self.process, timeout=60)
-        _, alive = psutil.wait_procs(family, timeout=30)
-        for member in alive:
-            try:
-                member.kill()
-            except psutil.NoSuchProcess:
-                pass
-        psutil.wait_procs(alive, timeout=15)
+        kill_stragglers(family, timeout=30)
         shutil.rmtree(self.tmp, ignore_errors=True)
-
-
-def _running(pids: list[int]) -> list[int]:
-    alive = []
-    for pid in pids:
-        try:
-            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
-                alive.append(pid)
-        except psutil.NoSuchProcess:
-            pass
-    return alive
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +131,7 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Gateway,
             close_gateway(client)
     finally:
         server.stop()
-    assert server.stopped and not _running(server.stopped), server.stopped
+    assert server.stopped and not still_running(server.stopped), server.stopped
 
 
 @pytest.fixture(scope="module")

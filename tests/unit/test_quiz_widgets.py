@@ -34,6 +34,13 @@ def text_of(widget) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", widget.value))
 
 
+def answer(question, value) -> str:
+    """Type or pick ``value`` in a question's control, click Check, return the feedback."""
+    question.control.value = value
+    question.check_button.click()
+    return text_of(question.feedback)
+
+
 def visible(widget) -> bool:
     return widget.layout.display != "none"
 
@@ -46,14 +53,10 @@ def ask_one(qid: str):
 def test_single_wrong_then_right_with_feedback_and_explanation():
     group, q = ask_one("identity-2026")
     assert q.control.description  # labelled control
-    q.control.value = "reverse"
-    q.check_button.click()
-    assert "❌ Not yet" in text_of(q.feedback)
+    assert "❌ Not yet" in answer(q, "reverse")
     assert "backwards" in text_of(q.feedback)  # the option's own feedback
     assert q.explanation.value == ""  # explanation waits for a right answer
-    q.control.value = "systems"
-    q.check_button.click()
-    assert "✅ Correct" in text_of(q.feedback)
+    assert "✅ Correct" in answer(q, "systems")
     assert "(attempt 2)" in text_of(q.feedback)
     assert "commodity" in text_of(q.explanation)
     assert "Score: 1/1 points" in text_of(group.score_line)
@@ -92,28 +95,18 @@ def test_multiple_all_right():
 
 def test_numeric_invalid_text_then_formats_and_tolerance():
     _, q = ask_one("commodity-share")
-    q.control.value = "thirty"
-    q.check_button.click()
-    assert "is not a number" in text_of(q.feedback)
+    assert "is not a number" in answer(q, "thirty")
     assert q.attempts == 0
-    q.control.value = "31"
-    q.check_button.click()
-    assert "❌ Not yet" in text_of(q.feedback)
+    assert "❌ Not yet" in answer(q, "31")
     assert "Divide" in text_of(q.feedback)
-    q.control.value = "30.5%"
-    q.check_button.click()
-    assert "✅ Correct" in text_of(q.feedback)
+    assert "✅ Correct" in answer(q, "30.5%")
     assert "%" in q.control.description
 
 
 def test_text_alternatives_case_and_spaces():
     _, q = ask_one("handoff")
-    q.control.value = "innovates"
-    q.check_button.click()
-    assert "❌ Not yet" in text_of(q.feedback)
-    q.control.value = "  ai PRODUCT Engineers "
-    q.check_button.click()
-    assert "✅ Correct" in text_of(q.feedback)
+    assert "❌ Not yet" in answer(q, "innovates")
+    assert "✅ Correct" in answer(q, "  ai PRODUCT Engineers ")
 
 
 def test_ordering_with_move_buttons_partial_then_right():
@@ -149,17 +142,14 @@ def test_ordering_partial_credit_in_widget():
 def test_show_answer_appears_after_two_attempts_and_then_earns_nothing():
     group, q = ask_one("identity-2026")
     assert not visible(q.answer_button)
-    q.control.value = "same"
-    q.check_button.click()
+    answer(q, "same")
     assert not visible(q.answer_button)
     q.check_button.click()
     assert visible(q.answer_button)
     q.answer_button.click()
     assert "I build AI systems" in text_of(q.answer_box)
     assert "commodity" in text_of(q.explanation)
-    q.control.value = "systems"
-    q.check_button.click()
-    assert "earns no points" in text_of(q.feedback)
+    assert "earns no points" in answer(q, "systems")
     assert "Score: 0/1 points" in text_of(group.score_line)
     assert progress.attempts()[-1]["score"] == 0
 
@@ -201,10 +191,8 @@ def test_random_learner_id_is_created_once_and_kept(monkeypatch, tmp_path):
 
 def test_reopening_shows_answered_before_and_last_answer():
     _, q = ask_one("identity-2026")
-    q.control.value = "reverse"
-    q.check_button.click()
-    q.control.value = "systems"
-    q.check_button.click()
+    answer(q, "reverse")
+    answer(q, "systems")
     group, again = ask_one("identity-2026")
     shown = text_of(again.previous)
     assert "Answered before: ✅ correct on attempt 2" in shown
@@ -215,8 +203,7 @@ def test_reopening_shows_answered_before_and_last_answer():
 
 def test_attempts_are_saved_with_the_contracted_fields():
     _, q = ask_one("commodity-share")
-    q.control.value = "1,300,000"
-    q.check_button.click()
+    answer(q, "1,300,000")
     (record,) = progress.attempts(MODULE, "commodity-share")
     assert record["answer"] == "1,300,000"
     assert record["correct"] is False and record["score"] == 0 and record["points"] == 1
@@ -226,10 +213,8 @@ def test_attempts_are_saved_with_the_contracted_fields():
 def test_group_score_line_over_several_questions():
     group = quiz.ask(MODULE, "identity-2026", "handoff", "commodity-share")
     assert "Score: 0/3 points" in text_of(group.score_line)
-    group[0].control.value = "systems"
-    group[0].check_button.click()
-    group[1].control.value = "AI product engineer"
-    group[1].check_button.click()
+    answer(group[0], "systems")
+    answer(group[1], "AI product engineer")
     assert "Score: 2/3 points" in text_of(group.score_line)
 
 
@@ -256,9 +241,7 @@ def test_unwritable_progress_does_not_break_the_quiz(monkeypatch):
 
     monkeypatch.setattr(progress, "record", boom)
     _, q = ask_one("handoff")
-    q.control.value = "AI product engineer"
-    q.check_button.click()
-    assert "✅ Correct" in text_of(q.feedback)
+    assert "✅ Correct" in answer(q, "AI product engineer")
     assert "could not be saved" in text_of(q.feedback)
 
 
@@ -275,10 +258,8 @@ def test_headless_runs_get_static_html_only(monkeypatch, env):
 def test_widgets_record_in_the_store_they_are_given(tmp_path):
     store = progress.MemoryStore("ana")
     q = quiz.ask(MODULE, "identity-2026", store=store)[0]
-    q.control.value = "reverse"
-    q.check_button.click()
-    q.control.value = "systems"
-    q.check_button.click()
+    answer(q, "reverse")
+    answer(q, "systems")
     assert [(a["answer"], a["correct"], a["attempt"]) for a in store.attempts()] == [
         ("reverse", False, 1), ("systems", True, 2)]
     assert not (tmp_path / "progress.json").exists()  # the learner's file was not touched
@@ -311,8 +292,7 @@ def test_listeners_hear_each_checked_answer_and_cannot_break_the_quiz():
     events.subscribe(listen)
     try:
         q = quiz.ask(MODULE, "handoff", store=progress.MemoryStore())[0]
-        q.control.value = "AI product engineer"
-        q.check_button.click()
+        answer(q, "AI product engineer")
     finally:
         events.unsubscribe(broken)
         events.unsubscribe(listen)
