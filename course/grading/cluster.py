@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -38,6 +39,7 @@ from course.grading.records import Job, Status, error_record
 
 TRACE = "COURSE_GRADING_TRACE"
 ATTEMPTS = 3
+PRUNE_TIMEOUT = 60.0  # seconds the workers get to remove old bundles after the last grade
 
 
 def run_job(job: Job) -> dict:
@@ -101,6 +103,32 @@ def _probe() -> tuple[bool, str, str]:
     return ok, why, grader_version()
 
 
+def run_on_workers(client: Any, function: Callable[..., Any], *args: Any,
+                   timeout: float) -> tuple[dict[str, Any], dict[str, BaseException]]:
+    """Call ``function(*args)`` on every worker (``Client.run``), waiting at most ``timeout``
+    seconds; return ``(answers, failures)`` keyed by worker address. A worker whose call
+    raised, or that died meanwhile, is in ``failures`` instead of failing the others' answers;
+    :class:`TimeoutError` when not every worker answered in time.
+
+    ``on_error="return"`` is ``Client.run``'s own switch. ``Client.run`` has no ``timeout``
+    argument: it hands its keywords to ``Client.sync``, whose ``callback_timeout`` bounds the
+    wait and raises TimeoutError, the same bound ``Future.result(timeout=)`` uses (read in
+    distributed 2026.8.0's ``client.py``; ``test_grading_cluster`` checks it against a worker
+    that does not answer in time, so an upgrade that changed it would fail there)."""
+    answers = client.run(function, *args, on_error="return", callback_timeout=timeout)
+    failures = {w: a for w, a in answers.items() if isinstance(a, BaseException)}
+    return {w: a for w, a in answers.items() if w not in failures}, failures
+
+
+def _worker_label(client: Any, address: str) -> str:
+    """``name (address)`` of a worker, or the address alone once the scheduler forgot it."""
+    try:
+        name = client.scheduler_info()["workers"][address]["name"]
+    except Exception:  # noqa: BLE001 - the scheduler or the worker is gone: say the address
+        return address
+    return f"{name} ({address})" if str(name) != address else address
+
+
 @dataclass
 class Connection:
     """A client connected to a scheduler with at least one worker, and what the workers can do."""
@@ -146,15 +174,24 @@ def connect(cluster: object, allow_unsandboxed: bool, timeout: float = 60) -> Co
         raise GradingError(f"cannot reach the Dask scheduler at {cluster}: {error}") from error
     try:
         client.wait_for_workers(1, timeout=timeout)
-        probes = client.run(_probe)
     except (OSError, TimeoutError) as error:
         if own:
             client.close()
         raise GradingError(f"the Dask cluster at {cluster} has no worker ready ({error!r})") \
             from error
+    try:
+        probes, failed = run_on_workers(client, _probe, timeout=timeout)
+    except (OSError, TimeoutError) as error:
+        if own:
+            client.close()
+        raise GradingError(f"the Dask workers at {cluster} did not answer the readiness check "
+                           f"(sandbox and grader version) within {timeout:g} s ({error!r})") \
+            from error
     mine = grader_version()
-    problems = [f"{worker}: course grader {version}, this machine {mine}"
-                for worker, (_ok, _why, version) in probes.items() if version != mine]
+    problems = [f"{_worker_label(client, worker)}: the readiness check failed ({failure!r})"
+                for worker, failure in failed.items()]
+    problems += [f"{worker}: course grader {version}, this machine {mine}"
+                 for worker, (_ok, _why, version) in probes.items() if version != mine]
     unsandboxed = {w: why for w, (ok, why, _v) in probes.items() if not ok}
     if unsandboxed and not allow_unsandboxed:
         problems += [f"{worker}: no sandbox ({why})" for worker, why in unsandboxed.items()]
@@ -245,7 +282,28 @@ def run(connection: Connection, pending: list[Job], bundles: dict[str, Bundle],
         future.release()
         record(job, result)
         submit_next()
-    try:  # bound each worker's $TMPDIR/course-bundles: keep this run's bundles and those in use
-        client.run(bundle_files.prune, sorted({b.digest for b in bundles.values()}))
-    except Exception:  # noqa: BLE001 - best effort: the grades are already recorded
-        pass
+    prune_bundles(client, sorted({b.digest for b in bundles.values()}))
+
+
+def _warn(message: str) -> None:
+    print(f"course autograde: WARNING {message}", file=sys.stderr)
+
+
+def prune_bundles(client: Any, keep: list[str], timeout: float = PRUNE_TIMEOUT) -> None:
+    """Bound each worker's ``$TMPDIR/course-bundles``: remove the bundles other than ``keep``
+    (:func:`.bundle_files.prune`). Called after every grade is recorded, so a worker that
+    fails, dies or does not answer within ``timeout`` seconds costs a warning naming it on
+    stderr, never a grade or the exit status."""
+    after = "every grade is recorded; old bundles may stay on disk until a later run"
+    try:
+        _removed, failures = run_on_workers(client, bundle_files.prune, keep, timeout=timeout)
+    except TimeoutError:
+        _warn(f"the Dask workers did not finish removing old bundles within {timeout:g} s; "
+              f"{after}")
+        return
+    except Exception as error:  # noqa: BLE001 - e.g. the scheduler has gone away
+        _warn(f"could not ask the Dask workers to remove old bundles ({error!r}); {after}")
+        return
+    for worker, failure in sorted(failures.items()):
+        _warn(f"Dask worker {_worker_label(client, worker)} could not remove old bundles from "
+              f"its $TMPDIR/course-bundles ({failure!r}); {after}")

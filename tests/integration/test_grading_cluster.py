@@ -36,6 +36,14 @@ def _log(course: Path) -> list[dict]:
     return [json.loads(x) for x in path.read_text().splitlines()] if path.is_file() else []
 
 
+def _gradebook_totals(course: Path) -> dict[str, float]:
+    """Each student's total score in the course's gradebook."""
+    totals: dict[str, float] = {}
+    for (student, _cell), score in grade_scores(course / "gradebook.db", ASSIGNMENT).items():
+        totals[student] = totals.get(student, 0.0) + (score or 0.0)
+    return totals
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
     base = tmp_path_factory.mktemp("cluster")
@@ -128,7 +136,56 @@ def test_a_worker_killed_mid_batch_costs_only_its_jobs(tmp_path: Path) -> None:
     assert sorted(x["student"] for x in log) == sorted(expected)  # every grade exactly once
     assert {x["student"]: x["score"] for x in log} == {s: w["score"] for s, w in expected.items()}
     assert [x["status"] for x in log if x["student"] == lost] == ["ok"]
-    totals: dict[str, float] = {}
-    for (student, _cell), score in grade_scores(course / "gradebook.db", ASSIGNMENT).items():
-        totals[student] = totals.get(student, 0.0) + (score or 0.0)
-    assert totals == {s: w["score"] for s, w in expected.items()}
+    assert _gradebook_totals(course) == {s: w["score"] for s, w in expected.items()}
+
+
+def test_a_worker_whose_cleanup_fails_gets_a_warning_and_every_grade_stays(
+        tmp_path: Path) -> None:
+    """Removing old bundles comes after the last grade: w1's fails (its bundles folder holds a
+    stale bundle whose lock file is a folder, so prune cannot open it), w2's works. The run
+    exits 0 with every grade, and says which worker kept its old bundles."""
+    course = tmp_path / "class"
+    synthetic().main([str(course), "--fixture", "--kinds", "perfect,partial,empty",
+                      "--students", "3"])
+    expected = json.loads((course / f"expected-{ASSIGNMENT}.json").read_text())
+    with DaskCluster(tmp_path / "dask", workers=2) as cluster:
+        bundles = {f"w{n}": tmp / "course-bundles" for n, tmp in enumerate(cluster.scratch, 1)}
+        for folder in bundles.values():
+            (folder / STALE).mkdir(parents=True)
+            (folder / STALE / "data.txt").write_text("old\n")
+        (bundles["w1"] / f"{STALE}.lock").mkdir()
+        done = run(course_cmd("autograde", "--cluster", cluster.address, "--timeout", "30",
+                              "--course-dir", str(course)), cwd=course)
+        left = {name: sorted(p.name for p in folder.iterdir() if p.is_dir())
+                for name, folder in bundles.items()}
+    assert not still_running(cluster.stopped)
+    log = _log(course)
+    assert sorted(x["student"] for x in log) == sorted(expected)
+    assert {x["student"]: (x["status"], x["score"]) for x in log} == {
+        s: (w["status"], w["score"]) for s, w in expected.items()}
+    assert _gradebook_totals(course) == {s: w["score"] for s, w in expected.items()}
+    assert f"{len(expected)} notebook(s) graded, 0 reused" in done.stdout
+    warnings = [line for line in done.stderr.splitlines() if "WARNING" in line]
+    assert len(warnings) == 1, done.stderr
+    assert "Dask worker w1 (tcp://127.0.0.1:" in warnings[0]
+    assert "IsADirectoryError" in warnings[0] and "every grade is recorded" in warnings[0]
+    assert STALE in left["w1"] and STALE not in left["w2"], left  # w2's cleanup still ran
+
+
+def test_a_worker_that_does_not_answer_bounds_the_wait(tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture) -> None:
+    """A worker stuck in a call (here: its event loop asleep for 8 s) makes ``Client.run``
+    wait; readiness checks and cleanup give up after their timeout instead of hanging."""
+    from distributed import Client
+
+    from course.grading.cluster import prune_bundles, run_on_workers
+
+    with DaskCluster(tmp_path / "dask", workers=1) as cluster, \
+            Client(cluster.address, timeout=30, set_as_default=False) as client:
+        with pytest.raises(TimeoutError):
+            run_on_workers(client, time.sleep, 8, timeout=0.5)
+        prune_bundles(client, [], timeout=0.5)  # the worker is still asleep
+        answers, failures = run_on_workers(client, sum, [1, 2], timeout=60)
+    assert not still_running(cluster.stopped)
+    assert "did not finish removing old bundles within 0.5 s" in capsys.readouterr().err
+    assert list(answers.values()) == [3] and failures == {}
