@@ -78,18 +78,35 @@ def open_client(name: str) -> tuple[Any, Callable[[], None]]:
 
     def close() -> None:
         client.close()
-        cluster.close()  # closes its own Gateway too
-        cluster.gateway.__dict__.pop("_loop_runner", None)
+        close_cluster(cluster)
         close_gateway(gateway)
 
     return client, close
 
 
-
 def close_gateway(gateway: Any) -> None:
-    """Close a ``Gateway`` once: its ``__del__`` closes it again, and a second ``close()``
-    raises in its stopped loop ("Accessing the loop property while the loop is not running"),
-    so the closed client forgets its loop runner, which ``__del__`` checks for. (A
-    ``GatewayCluster`` closes its own ``Gateway`` in ``close()``: forget that one's too.)"""
+    """Close a synchronous ``dask_gateway.Gateway`` for good, without the traceback its
+    garbage collection would print.
+
+    In dask-gateway 2026.3.0 (``dask_gateway/client.py``) ``Gateway.close()`` is not
+    idempotent: it reads ``self.loop``, and distributed's ``LoopRunner.loop`` raises
+    ``RuntimeError("Accessing the loop property while the loop is not running is not
+    supported")`` once the loop has stopped, which the first ``close()`` did. ``__del__``
+    calls ``close()`` again whenever the object still has a ``_loop_runner`` attribute, so
+    every closed gateway printed "Exception ignored in: <function Gateway.__del__>" when
+    collected. No public call avoids it: ``with Gateway(...)`` closes in ``__exit__`` and
+    ``__del__`` closes again; ``GatewayCluster.close(shutdown=False)`` closes the cluster's own
+    ``Gateway`` the same way; ``asynchronous=True`` skips ``__del__`` but needs our own event
+    loop and an asynchronous ``distributed.Client``. So the closed gateway forgets its loop
+    runner, which is what ``__del__`` checks for. ``tests/unit/test_gateway_close.py`` fails
+    when this stops being needed or stops working."""
     gateway.close()
     gateway.__dict__.pop("_loop_runner", None)
+
+
+def close_cluster(cluster: Any) -> None:
+    """Close a ``GatewayCluster`` object (the cluster keeps running unless it was made with
+    ``shutdown_on_close=True``) and, as :func:`close_gateway` does, the ``Gateway`` that
+    ``GatewayCluster`` makes for itself and closes in ``close()``."""
+    cluster.close()
+    cluster.gateway.__dict__.pop("_loop_runner", None)
