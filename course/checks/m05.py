@@ -46,7 +46,9 @@ def check_backoff_delay(backoff_delay: Callable[..., Any]) -> None:
 
 
 def check_call_with_retries(call_with_retries: Callable[..., Any]) -> None:
-    """Recovers from a flaky primary, honours retry_after and does not retry bad requests."""
+    """Recovers from a flaky primary, honours retry_after, keeps to its deadline and does not
+    retry bad requests."""
+    _check_deadline(call_with_retries)
     sc = labs.scenario("rate-limited-burst", seed=3)
     rng = random.Random(0)
     for i in range(25):
@@ -68,7 +70,31 @@ def check_call_with_retries(call_with_retries: Callable[..., Any]) -> None:
     tail = sc.log().tail(2)["outcome"].tolist()
     expect_true(tail[-2:] != ["bad_request", "bad_request"],
                 "a bad request cannot succeed later: do not retry it.")
-    passed("call_with_retries rides out a rate-limit burst and gives up on bad requests.")
+    passed("call_with_retries rides out a rate-limit burst, ends by its deadline and gives up "
+           "on bad requests.")
+
+
+def _check_deadline(call_with_retries: Callable[..., Any]) -> None:
+    """A primary that never answers in time, called at t=100 s with a 12 s budget and a 5 s
+    timeout: the call must end with APITimeoutError by t=112 s."""
+    sc = labs.scenario("healthy", seed=5)
+    sc.provider.add_model(labs.PRIMARY.evolve(timeout_rate=1.0), at=0.0)
+    sc.clock.advance(100.0)
+    try:
+        call_with_retries(sc.client, _messages(), model=sc.primary, rng=random.Random(2),
+                          max_attempts=10, budget_s=12.0, timeout=5.0)
+    except labs.APITimeoutError:
+        pass
+    except labs.BadRequestError as error:
+        raise CheckFailed(f"❌ an attempt was refused ({error}): give each attempt the time "
+                          "left of budget_s, counted from the start of the call, and when none "
+                          "is left re-raise the last error instead of calling.") from None
+    else:
+        raise CheckFailed("❌ a model that never answers in time should end in APITimeoutError.")
+    spent = sc.clock.now() - 100.0
+    expect_true(spent <= 12.0 + 1e-9,
+                f"with budget_s=12 the call took {spent:.1f} s: the budget is a deadline on the "
+                "whole call, so an attempt may only use the time that is left.")
 
 
 def check_cache_key(cache_key: Callable[[str, list[dict[str, str]]], Any]) -> None:

@@ -194,3 +194,60 @@ def test_m05_classify_without_a_fallback_is_told_what_is_missing() -> None:
 
     message = _failure(m05.check_classify, primary_only)
     assert "the steps in trail" in message and "ticket-" not in message
+
+
+def test_m05_call_with_retries_that_sends_the_full_timeout_every_time_is_told_the_deadline(
+        answers: dict) -> None:
+    def full_timeout(client, messages, *, model, rng, retryable=labs.RETRYABLE, max_attempts=4,
+                     budget_s=30.0, timeout=5.0, max_tokens=64):
+        started = client.clock.now()  # the budget only stops the waits
+        for attempt in range(max_attempts):
+            try:
+                return client.chat.completions.create(model=model, messages=messages,
+                                                      timeout=timeout, max_tokens=max_tokens)
+            except retryable as error:
+                wait = max(answers["backoff_delay"](attempt, rng),
+                           getattr(error, "retry_after", 0.0))
+                if attempt == max_attempts - 1 or client.clock.now() - started + wait > budget_s:
+                    raise
+                client.clock.sleep(wait)
+
+    message = _failure(m05.check_call_with_retries, full_timeout)
+    assert "with budget_s=12 the call took 16.4 s" in message and "deadline" in message
+
+
+# -- the tenacity section maps the deadline too -------------------------------------------
+
+
+@pytest.mark.parametrize("budget_s", [7.0, 12.0, 30.0])
+def test_the_tenacity_wrapper_keeps_the_same_deadline_as_call_with_retries(
+        solved: Graded, budget_s: float) -> None:
+    ns = solved.namespace
+    labs, random = ns["labs"], ns["random"]
+
+    def with_tenacity(sc, messages: list, rng) -> None:
+        retrying, time_left = ns["provider_retrying"](sc.clock, rng, max_attempts=10,
+                                                      budget_s=budget_s)
+        retrying(lambda: sc.client.chat.completions.create(
+            model=sc.primary, messages=messages, timeout=min(5.0, time_left()), max_tokens=64))
+
+    def never_in_time(wrapper: str) -> tuple[list, list]:
+        sc = labs.scenario("healthy", seed=5)
+        sc.provider.add_model(labs.PRIMARY.evolve(timeout_rate=1.0), at=0.0)
+        rng, ended = random.Random(1), []
+        for i in range(4):
+            sc.clock.advance(1.0)
+            start, messages = sc.clock.now(), [{"role": "user", "content": f"slow {i}"}]
+            with pytest.raises(labs.APITimeoutError):
+                if wrapper == "hand-written":
+                    ns["call_with_retries"](sc.client, messages, model=sc.primary, rng=rng,
+                                            max_attempts=10, budget_s=budget_s)
+                else:
+                    with_tenacity(sc, messages, rng)
+            ended.append(sc.clock.now() - start)
+        return ended, sc.log()[["timestamp", "latency_ms", "outcome"]].values.tolist()
+
+    hand_written, tenacity = never_in_time("hand-written"), never_in_time("tenacity")
+    assert tenacity == hand_written, "tenacity should make the same calls at the same times"
+    assert max(hand_written[0]) <= budget_s + 1e-9, "every call ends by its deadline"
+    assert min(latency for _, latency, _ in hand_written[1]) < 5000, "the deadline shortened one"

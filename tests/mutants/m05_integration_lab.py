@@ -81,11 +81,58 @@ MUTANTS = [
            replace=(("except retryable as error:", "except labs.RETRYABLE as error:"),)),
     Mutant(*_RETRIES, name="no-budget",
            why="never gives up on time: the user waits as long as the attempts last",
-           replace=(("            if clock.now() - started + wait > budget_s:\n"
-                     "                raise\n", ""),)),
+           replace=(("            if clock.now() + wait >= deadline:\n"
+                     "                raise  # no time would be left for the next attempt\n", ""),)),
     Mutant(*_RETRIES, name="budget-on-elapsed-only",
            why="checks the time already spent, so the last wait overshoots the budget",
-           replace=(("clock.now() - started + wait > budget_s", "clock.now() - started > budget_s"),)),
+           replace=(("clock.now() + wait >= deadline", "clock.now() >= deadline"),)),
+    Mutant(*_RETRIES, name="full-timeout-every-attempt",
+           why="the budget only limits the waits: an attempt started at 28 s of a 30 s budget "
+               "still gets its full 5 s timeout and ends at 33 s",
+           source=("def call_with_retries(client, messages, *, model, rng, retryable=labs.RETRYABLE,\n"
+                   "                      max_attempts=4, budget_s=30.0, timeout=5.0, max_tokens=64):\n"
+                   '    """One chat completion, retried with backoff, retry-after and a time budget."""\n'
+                   "    clock = client.clock\n"
+                   "    started = clock.now()\n"
+                   "    for attempt in range(max_attempts):\n"
+                   "        try:\n"
+                   "            return client.chat.completions.create(\n"
+                   "                model=model, messages=messages, timeout=timeout, max_tokens=max_tokens\n"
+                   "            )\n"
+                   "        except retryable as error:\n"
+                   "            if attempt == max_attempts - 1:\n"
+                   "                raise\n"
+                   '            wait = max(backoff_delay(attempt, rng), getattr(error, "retry_after", 0.0))\n'
+                   "            if clock.now() - started + wait > budget_s:\n"
+                   "                raise\n"
+                   "            clock.sleep(wait)\n"
+                   '    raise ValueError("max_attempts must be at least 1")\n')),
+    Mutant(*_RETRIES, name="deadline-from-clock-zero",
+           why="takes budget_s as the deadline's clock time, as if the clock started at 0 when "
+               "the call began",
+           replace=(("deadline = clock.now() + budget_s", "deadline = budget_s"),)),
+    Mutant(*_RETRIES, name="deadline-restarts-each-attempt",
+           why="sets the deadline again before every attempt, so each one gets a fresh budget",
+           replace=(("    deadline = clock.now() + budget_s\n    for attempt in range(max_attempts):\n",
+                     "    for attempt in range(max_attempts):\n"
+                     "        deadline = clock.now() + budget_s\n"),)),
+    Mutant(*_RETRIES, name="attempt-with-zero-left",
+           why="off by one at the edge: a wait that ends exactly at the deadline is taken, and an "
+               "attempt starts with 0 s left",
+           replace=(("clock.now() + wait >= deadline", "clock.now() + wait > deadline"),)),
+    Mutant(*_RETRIES, name="time-left-before-the-wait",
+           why="measures the time left when the attempt fails, before the wait, so the next "
+               "attempt's timeout is too long by that wait",
+           replace=(("timeout=min(timeout, deadline - clock.now())", "timeout=min(timeout, left)"),
+                    ("    deadline = clock.now() + budget_s\n",
+                     "    deadline = clock.now() + budget_s\n    left = budget_s\n"),
+                    ("            clock.sleep(wait)\n",
+                     "            left = deadline - clock.now()\n            clock.sleep(wait)\n"))),
+    Mutant(*_RETRIES, name="first-attempt-uncapped",
+           why="caps only the retries' timeouts: a budget shorter than timeout is overrun by the "
+               "first attempt",
+           replace=(("timeout=min(timeout, deadline - clock.now())",
+                     "timeout=timeout if attempt == 0 else min(timeout, deadline - clock.now())"),)),
     Mutant(*_RETRIES, name="retries-bad-requests",
            why="retries every error, including a prompt that is too long",
            replace=(("except retryable as error:", "except Exception as error:"),)),
@@ -112,18 +159,12 @@ MUTANTS = [
            replace=(("backoff_delay(attempt, rng)", "backoff_delay(attempt + 1, rng)"),)),
     Mutant(*_RETRIES, name="returns-content",
            why="returns the answer text instead of the response object",
-           replace=(("            return client.chat.completions.create(\n"
-                     "                model=model, messages=messages, timeout=timeout, "
-                     "max_tokens=max_tokens\n"
-                     "            )\n",
-                     "            return client.chat.completions.create(\n"
-                     "                model=model, messages=messages, timeout=timeout, "
-                     "max_tokens=max_tokens\n"
-                     "            ).choices[0].message.content\n"),)),
+           replace=(("                max_tokens=max_tokens,\n            )\n",
+                     "                max_tokens=max_tokens,\n            ).choices[0].message.content\n"),)),
     Mutant(*_RETRIES, name="retry-timeout-not-passed",
            why="drops timeout=..., so each attempt waits the client's default",
-           replace=(("model=model, messages=messages, timeout=timeout, max_tokens=max_tokens",
-                     "model=model, messages=messages, max_tokens=max_tokens"),)),
+           replace=(("messages=messages, timeout=min(timeout, deadline - clock.now()),",
+                     "messages=messages,"),)),
     # -- cache_key ---------------------------------------------------------------------
     Mutant(*_KEY, name="case-sensitive",
            why="'REFUND' and 'refund' get different keys",
