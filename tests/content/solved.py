@@ -6,7 +6,10 @@ The answers always come from ``solutions/<module>/<module>.ipynb``; nothing is r
 
 from __future__ import annotations
 
+import ast
+import asyncio
 import functools
+import inspect
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -131,13 +134,22 @@ def cells(module: str) -> list[dict[str, Any]]:
     return read_notebook(ROOT / "solutions" / module / f"{module}.ipynb")["cells"]
 
 
+def run_cell(source: str, name: str, namespace: dict[str, Any]) -> None:
+    """Run one code cell as a kernel does: without this file's ``from __future__`` flags
+    (FastAPI reads an endpoint's annotations when it is decorated), and with ``await`` allowed
+    at the top level (module 12 calls its app through an ``httpx.AsyncClient``)."""
+    code = compile(source, name, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
+    if code.co_flags & inspect.CO_COROUTINE:
+        asyncio.run(eval(code, namespace))
+    else:
+        exec(code, namespace)
+
+
 def grade(module: str, answers: dict[str, str] | None = None, empty: bool = False) -> Graded:
     """Run a lab's code cells in order (quiz cells skipped) and score its test cells.
 
     ``answers`` replaces answer cells by exercise id; ``empty`` puts the released stub in
-    every answer cell, as nbgrader leaves it. Cells are compiled without this file's
-    ``from __future__`` flags, as a kernel runs them (FastAPI reads an endpoint's annotations
-    when it is decorated)."""
+    every answer cell, as nbgrader leaves it. Each cell runs as a kernel runs it (``run_cell``)."""
     answers = answers or {}
     result = Graded()
     ns = result.namespace
@@ -154,7 +166,7 @@ def grade(module: str, answers: dict[str, str] | None = None, empty: bool = Fals
             source = answers.get(exercise, released_answer(source) if empty else source)
         started = time.perf_counter()
         try:
-            exec(compile(source, grade_id or "cell", "exec", dont_inherit=True), ns)
+            run_cell(source, grade_id or "cell", ns)
             passed = True
         except BaseException as error:  # pytest.raises failures are BaseExceptions
             if isinstance(error, KeyboardInterrupt):
