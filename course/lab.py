@@ -6,8 +6,10 @@ news pop-up away, and adds ``--allow-root`` when run as root.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -37,10 +39,27 @@ def write_settings_overrides(prefix: Path = Path(sys.prefix)) -> Path:
     return target
 
 
+def first_free_port(port: int, tries: int = 50) -> int:
+    """``port`` if nothing listens on 127.0.0.1 there, else the next free one (as Jupyter would
+    pick), so the address ``course lab`` prints is the one the server takes."""
+    for candidate in range(port, port + tries):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind(("127.0.0.1", candidate))
+            except OSError as error:
+                if error.errno != errno.EADDRINUSE:
+                    raise
+                continue
+            return candidate
+    raise OSError(errno.EADDRINUSE, f"ports {port} to {port + tries - 1} on 127.0.0.1 are all "
+                  "taken: stop another server or pass --port")
+
+
 def lab_command(root: Path, port: int, token: str | None = None, open_browser: bool = True) -> list[str]:
     """The ``jupyter lab`` command line for this checkout."""
     start = first_notebook(root).relative_to(root).as_posix()
     command = [sys.executable, "-m", "jupyter", "lab", "--ip=127.0.0.1", f"--port={port}",
+               "--ServerApp.port_retries=0",
                f"--ServerApp.root_dir={root}", f"--LabApp.default_url=/lab/tree/{start}"]
     if token is not None:
         command.append(f"--IdentityProvider.token={token}")
@@ -54,7 +73,11 @@ def lab_command(root: Path, port: int, token: str | None = None, open_browser: b
 def start(root: Path, port: int, open_browser: bool = True) -> int:
     """Start JupyterLab in the foreground (this process becomes it)."""
     write_settings_overrides()
-    command = lab_command(root, port, open_browser=open_browser)
-    print(f"Starting JupyterLab on http://127.0.0.1:{port} (Ctrl+C to stop)", flush=True)
+    free = first_free_port(port)
+    if free != port:
+        print(f"Port {port} is taken on 127.0.0.1; using {free}.", flush=True)
+    command = lab_command(root, free, open_browser=open_browser)
+    print(f"Starting JupyterLab on http://127.0.0.1:{free} (Ctrl+C to stop; open the address "
+          "with the token printed below)", flush=True)
     os.execv(command[0], command)
     return 0  # not reached
