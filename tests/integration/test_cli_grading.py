@@ -47,7 +47,7 @@ def test_check_rejects_a_broken_file(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 
 @pytest.mark.slow
-def test_check_reports_what_to_fix(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_check_reports_what_to_fix(tmp_path: Path, capfd: pytest.CaptureFixture) -> None:
     def graded(source: str, gid: str, **flags: object) -> nbformat.NotebookNode:
         cell = new_code_cell(source)
         cell.metadata["nbgrader"] = {"grade_id": gid, "schema_version": 3, **flags}
@@ -64,7 +64,8 @@ def test_check_reports_what_to_fix(tmp_path: Path, capsys: pytest.CaptureFixture
     path = tmp_path / "hw.ipynb"
     nbformat.write(nb, path)
     assert main(["check", str(path), "--timeout", "60"]) == 1
-    out = capsys.readouterr().out
+    out, err = capfd.readouterr()  # the kernel writes to the terminal's file descriptors
+    assert "WARNING" not in err  # no kernel log noise ("running over TCP without encryption")
     assert "Exercises not answered yet" in out and "[add-answer]" in out
     assert "[add-tests]" in out and "NotImplementedError" in out
     assert "❌ mean: expected a float" in out
