@@ -216,8 +216,10 @@ def document(cfg: dict[str, Any], facts: dict[str, str], tables: list[Table],
         f"Command: `{command}`. The default class ({FULL_STUDENTS} students × modules "
         f"{', '.join(FULL_GRADE_MODULES)}, a lesson and a lab) keeps `make bench` near half an "
         "hour on a 2-core machine with three runs of every mode. The class-scale figure, "
-        "30 students × every module (330 submissions), takes about an hour per run there, so "
-        "`make bench-class` measures it once, serial nbgrader vs `--jobs 2`, in "
+        f"30 students × every module ({30 * len(discover.modules(ROOT))} submissions with "
+        f"{len(discover.modules(ROOT))} modules), takes about an hour per run there (measured "
+        "with 11 modules), so `make bench-class` measures it once, serial nbgrader vs "
+        "`--jobs 2`, in "
         f"[`{CLASS_OUT.name}`]({CLASS_OUT.name}); "
         "`--students` and `--grade-modules` change either.",
         "",

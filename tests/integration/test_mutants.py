@@ -1,10 +1,11 @@
 """The mutation suite: every plausible wrong answer in tests/mutants/ loses points.
 
 Per module, one temporary nbgrader class: a ``solution`` student and one student per mutant
-(the solution everywhere except the mutated answer cell), graded in ONE
-``course autograde --jobs 2`` run through the real sandboxed pipeline. The solution must
-score full marks on every autograded cell; each mutant strictly less than its test cell's
-points. The fast tests check that every autograded test cell has its mutants.
+(the solution everywhere except the mutated answer cell) and an ``untouched`` student (the
+release as handed out), graded in ONE ``course autograde --jobs 2`` run through the real
+sandboxed pipeline. The solution must score full marks on every autograded cell, the untouched
+release 0 on every one, and each mutant strictly less than its test cell's points. The fast
+tests check that every autograded test cell has its mutants.
 """
 
 from __future__ import annotations
