@@ -21,8 +21,9 @@ squares over 05, 06, 07 and 12, where the points are 16, 12, 20 and 26) is 2.26,
 Before rounding up, that gives 05 74, 06 57, 07 84 and 12 115 minutes against 75, 60, 75 and
 about 120. The review's 90 to 120 minutes for 05 with newcomers is what the notes' "in a room"
 figures cover. `course generate` writes the result into the notebooks, the welcome table and
-its total, and the self-paced figure of each instructor note; `course lint` and
-tests/content/test_agenda.py keep them and the whole-course agenda in step.
+its total (and the same total in INSTRUCTOR.md), and the self-paced figure of each instructor
+note; `course lint` and tests/content/test_agenda.py keep them and the whole-course agenda in
+step.
 """
 
 from __future__ import annotations
@@ -98,6 +99,8 @@ def course_estimates(root: Path) -> dict[str, int]:
 STATED = re.compile(r"⏱️ About \d+ minutes")
 LISTED = re.compile(r"(\(\.\./([\w-]+)/[\w-]+\.ipynb\)[^\n]*\| ~)(\d+)( min)")
 TOTAL = re.compile(r"In total about \d+ hours?(?: \d+ minutes)?")
+# INSTRUCTOR.md's course total: "about 13 hours 40 minutes of notebook time" (wrapped anywhere)
+GUIDE_TOTAL = re.compile(r"about\s+\d+\s+hours?(?:\s+\d+\s+minutes)?(\s+of\s+notebook\s+time)")
 # The self-paced figure of an instructor note: "## Suggested timing (75 min; 90 in a room)" or
 # "**Suggested timing.** 45 minutes self-paced; ...". The room figure after it is the author's.
 NOTED = re.compile(r"(Suggested timing\W{0,4}?\(?)(\d+)( min)")
@@ -118,9 +121,10 @@ def notes_path(root: Path, slug: str) -> Path:
 def stated_estimates(root: Path) -> dict[Path, str]:
     """Each file whose text differs once it says the current estimates: the source notebook's
     "⏱️ About N minutes" line; in the welcome notebook, each module's "~N min" in the table of
-    modules and the course total ("In total about H hours M minutes"); and the self-paced
-    figure of each module's instructor notes ("Suggested timing (N min ..."). Path → the
-    updated text. ``course generate`` writes them; ``--check`` reports them."""
+    modules and the course total ("In total about H hours M minutes"); the same total in
+    INSTRUCTOR.md ("about H hours M minutes of notebook time"); and the self-paced figure of
+    each module's instructor notes ("Suggested timing (N min ..."). Path → the updated text.
+    ``course generate`` writes them; ``--check`` reports them."""
     from course import modules
 
     estimates = course_estimates(root)
@@ -130,6 +134,13 @@ def stated_estimates(root: Path) -> dict[Path, str]:
         return match.group(0) if minutes is None else f"{match.group(1)}{minutes}{match.group(4)}"
 
     changed: dict[Path, str] = {}
+    guide = root / "INSTRUCTOR.md"
+    if guide.is_file():
+        text = guide.read_text(encoding="utf-8")
+        total = total_text(sum(estimates.values())).replace("In total about", "about")
+        updated = GUIDE_TOTAL.sub(lambda match: total + match.group(1), text)
+        if updated != text:
+            changed[guide] = updated
     for module, minutes in estimates.items():
         path = modules.get(module, root).solution(root)
         text = path.read_text(encoding="utf-8")

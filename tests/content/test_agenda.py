@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 
@@ -81,6 +82,25 @@ def test_welcome_states_the_course_total():
     welcome = ROOT / "solutions" / "00-welcome" / "00-welcome.ipynb"
     text = "".join("".join(c["source"]) for c in read(welcome)["cells"])
     assert timing.total_text(sum(ESTIMATES.values())) in text, "run: course generate"
+
+
+def test_the_instructor_guide_states_the_same_total():
+    guide = " ".join((ROOT / "INSTRUCTOR.md").read_text(encoding="utf-8").split())
+    total = timing.total_text(sum(ESTIMATES.values())).replace("In total about", "about")
+    assert f"{total} of notebook time" in guide, "INSTRUCTOR.md: run course generate"
+
+
+def test_generate_rewrites_a_stale_guide_total(tmp_path):
+    for name in ("course", "solutions", "instructor"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    guide = tmp_path / "INSTRUCTOR.md"
+    current = (ROOT / "INSTRUCTOR.md").read_text(encoding="utf-8")
+    stale = timing.GUIDE_TOTAL.sub(lambda m: "about 9 hours\n5 minutes" + m.group(1), current)
+    assert stale != current
+    guide.write_text(stale, encoding="utf-8")
+    changed = timing.stated_estimates(tmp_path)
+    assert set(changed) == {guide}  # nothing else is stale in a copy of main
+    assert changed[guide] == current
 
 
 def test_instructor_notes_state_the_estimate():
