@@ -6,17 +6,13 @@ import time
 
 import pytest
 
-from tests.content.solved import Graded, solution_run
+from tests.content.solved import Graded, refuse_real_sleep, solution_run
 
 
 @pytest.fixture
 def no_real_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
     """The labs run on a virtual clock: a real ``time.sleep`` fails the test."""
-
-    def refuse(seconds: float) -> None:
-        raise AssertionError("the labs must never really sleep")
-
-    monkeypatch.setattr(time, "sleep", refuse)
+    monkeypatch.setattr(time, "sleep", refuse_real_sleep)
 
 
 @pytest.fixture(scope="module")

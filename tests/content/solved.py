@@ -179,10 +179,21 @@ def grade(module: str, answers: dict[str, str] | None = None, empty: bool = Fals
     return result
 
 
+def refuse_real_sleep(seconds: float) -> None:
+    """Stands in for ``time.sleep`` while a lab runs: the labs run on a virtual clock."""
+    raise AssertionError(f"the labs must never really sleep (time.sleep({seconds!r}))")
+
+
 @functools.cache
 def solution_run(module: str) -> Graded:
-    """The lab run with its own solutions, once per test process (its tests only read it)."""
-    return grade(module)
+    """The lab run with its own solutions, once per test process (its tests only read it),
+    with a real ``time.sleep`` refused as in every other lab test."""
+    real_sleep = time.sleep
+    time.sleep = refuse_real_sleep
+    try:
+        return grade(module)
+    finally:
+        time.sleep = real_sleep
 
 
 ALWAYS_EQUAL = '''
