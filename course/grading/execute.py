@@ -104,18 +104,31 @@ class _Client(NotebookClient):
         content = msg.get("content", {})
         text = str(content.get("text", ""))
         if (self.token and self.token in text) or (self.probe and self.probe in text):
-            return super().output(outs, msg, display_id, cell_index)
+            return _joined(outs, super().output(outs, msg, display_id, cell_index))
         size = len(json.dumps(content, default=str))
         used = self.used.get(cell_index, 0)
         self.used[cell_index] = used + size
         if used + size <= self.cap:
-            return super().output(outs, msg, display_id, cell_index)
+            return _joined(outs, super().output(outs, msg, display_id, cell_index))
         if cell_index not in self.capped:
             self.capped.add(cell_index)
             outs.append(new_output("stream", name="stdout",
                                    text=f"\n[output truncated by the grader: more than "
                                         f"{self.cap} characters]\n"))
         return None
+
+
+def _joined(outs: list, out: Any) -> Any:
+    """Append a stream message to the stream output just before it, as Jupyter front ends show
+    them. Where the kernel cuts its printed text into messages depends on timing (a ``print``
+    writes the text and its newline separately), so without this the same notebook graded
+    twice could get different outputs: a test cell's token line then leaves a stray newline."""
+    if (out is None or len(outs) < 2 or outs[-1] is not out or out.output_type != "stream"
+            or outs[-2].get("output_type") != "stream" or outs[-2].get("name") != out.name):
+        return out
+    outs.pop()
+    outs[-1].text += out.text
+    return outs[-1]
 
 
 def _error(ename: str, evalue: str) -> nbformat.NotebookNode:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pytest
@@ -190,3 +191,60 @@ def test_a_graded_notebook_leaves_no_kernel_running(tmp_path: Path) -> None:
                           RunLimits(cell_timeout=60), sandboxed)
     assert result.nb.cells[-1].outputs[0]["text"] == "42\n"
     assert _processes_mentioning(str(rundir)) == []
+
+
+def _stream_message(text: str, name: str = "stdout") -> dict:
+    return {"msg_type": "stream", "header": {"msg_type": "stream"},
+            "parent_header": {"msg_id": "run"},
+            "content": {"name": name, "text": text}}
+
+
+def _client(cell: nbformat.NotebookNode) -> Any:
+    """The grader's notebook client, in the state nbclient sets before it runs ``cell``."""
+    from course.grading.execute import _Client
+
+    client = _Client(new_notebook(cells=[cell]), cap=10_000)
+    client.reset_execution_trackers()
+    client.clear_before_next_output = False
+    return client
+
+
+def _judged_test_cell(chunks: list[str]) -> nbformat.NotebookNode:
+    """A passing test cell whose printed text reached the grader in ``chunks`` messages."""
+    from course.grading.execute import RunResult, _judge_test
+
+    code, token = instrument("print('checked')\nassert 1 + 1 == 2")
+    assert token is not None
+    cell = _tests(code)
+    client = _client(cell)
+    client.token = token
+    for chunk in chunks:
+        client.output(cell.outputs, _stream_message(chunk.replace("TOKEN", token)), None, 0)
+    client.replies[0] = {"content": {"status": "ok"}}
+    result = RunResult(client.nb)
+    _judge_test(client, 0, cell, token, result)
+    assert result.statuses == [], result.notes  # judged as passed
+    return cell
+
+
+def test_printed_text_is_judged_the_same_however_the_kernel_cut_it() -> None:
+    # print() writes its text and the newline separately: a flush between them splits them.
+    whole = _judged_test_cell(["checked\nTOKEN\n"])
+    for cut in (["checked\n", "TOKEN\n"], ["checked", "\n", "TOKEN", "\n"],
+                ["check", "ed\nTOKEN", "\n"]):
+        assert _judged_test_cell(cut).outputs == whole.outputs, cut
+    assert [(o.name, o.text) for o in whole.outputs] == [("stdout", "checked\n")]
+
+
+def test_a_token_alone_on_its_message_leaves_no_blank_output() -> None:
+    assert _judged_test_cell(["TOKEN", "\n"]).outputs == []
+
+
+def test_streams_join_only_with_the_same_stream_just_before() -> None:
+    cell = new_code_cell("x")
+    client = _client(cell)
+    for text, name in (("a", "stdout"), ("b\n", "stdout"), ("oops\n", "stderr"),
+                       ("c\n", "stdout")):
+        client.output(cell.outputs, _stream_message(text, name), None, 0)
+    assert [(o.name, o.text) for o in cell.outputs] == [
+        ("stdout", "ab\n"), ("stderr", "oops\n"), ("stdout", "c\n")]
