@@ -201,6 +201,7 @@ def document(cfg: dict[str, Any], facts: dict[str, str], tables: list[Table],
     if cfg["only"] != set(BENCHMARKS if cfg["quick"] else FULL):
         mode += f" of {', '.join(b for b in BENCHMARKS if b in cfg['only'])} only"
     command = " ".join(["python -m bench.run", *cfg["argv"]])
+    every_module = len(discover.modules(ROOT))
     lines = [
         "# Benchmarks",
         "",
@@ -216,8 +217,8 @@ def document(cfg: dict[str, Any], facts: dict[str, str], tables: list[Table],
         f"Command: `{command}`. The default class ({FULL_STUDENTS} students × modules "
         f"{', '.join(FULL_GRADE_MODULES)}, a lesson and a lab) keeps `make bench` near half an "
         "hour on a 2-core machine with three runs of every mode. The class-scale figure, "
-        f"30 students × every module ({30 * len(discover.modules(ROOT))} submissions with "
-        f"{len(discover.modules(ROOT))} modules), takes about an hour per run there (measured "
+        f"30 students × every module ({30 * every_module} submissions with "
+        f"{every_module} modules), takes about an hour per run there (measured "
         "with 11 modules), so `make bench-class` measures it once, serial nbgrader vs "
         "`--jobs 2`, in "
         f"[`{CLASS_OUT.name}`]({CLASS_OUT.name}); "

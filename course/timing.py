@@ -106,11 +106,16 @@ GUIDE_TOTAL = re.compile(r"about\s+\d+\s+hours?(?:\s+\d+\s+minutes)?(\s+of\s+not
 NOTED = re.compile(r"(Suggested timing\W{0,4}?\(?)(\d+)( min)")
 
 
+def about_text(minutes: int) -> str:
+    """A duration as the guides say it: "about 9 hours 55 minutes" (INSTRUCTOR.md's total)."""
+    hours, rest = divmod(minutes, 60)
+    text = f"about {hours} hour{'s' if hours != 1 else ''}"
+    return f"{text} {rest} minutes" if rest else text
+
+
 def total_text(minutes: int) -> str:
     """The welcome notebook's sentence start for the course total: "In total about 9 hours 55 minutes"."""
-    hours, rest = divmod(minutes, 60)
-    text = f"In total about {hours} hour{'s' if hours != 1 else ''}"
-    return f"{text} {rest} minutes" if rest else text
+    return f"In total {about_text(minutes)}"
 
 
 def notes_path(root: Path, slug: str) -> Path:
@@ -137,7 +142,7 @@ def stated_estimates(root: Path) -> dict[Path, str]:
     guide = root / "INSTRUCTOR.md"
     if guide.is_file():
         text = guide.read_text(encoding="utf-8")
-        total = total_text(sum(estimates.values())).replace("In total about", "about")
+        total = about_text(sum(estimates.values()))
         updated = GUIDE_TOTAL.sub(lambda match: total + match.group(1), text)
         if updated != text:
             changed[guide] = updated

@@ -86,7 +86,7 @@ def test_welcome_states_the_course_total():
 
 def test_the_instructor_guide_states_the_same_total():
     guide = " ".join((ROOT / "INSTRUCTOR.md").read_text(encoding="utf-8").split())
-    total = timing.total_text(sum(ESTIMATES.values())).replace("In total about", "about")
+    total = timing.about_text(sum(ESTIMATES.values()))
     assert f"{total} of notebook time" in guide, "INSTRUCTOR.md: run course generate"
 
 

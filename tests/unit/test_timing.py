@@ -53,6 +53,7 @@ def test_the_labs_weigh_more_than_the_flat_rate_did():
                                            (65, "In total about 1 hour 5 minutes")])
 def test_the_course_total_is_said_in_hours_and_minutes(minutes, text):
     assert timing.total_text(minutes) == text
+    assert timing.about_text(minutes) == text.removeprefix("In total ")  # INSTRUCTOR.md's form
 
 
 @pytest.mark.parametrize("line, expected", [
