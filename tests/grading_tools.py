@@ -153,7 +153,8 @@ class DaskCluster:
         self.address = json.loads(info.read_text())["address"]
         for number in range(1, self.count + 1):
             self.add_worker(f"w{number}")
-        self.wait_for_workers(self.count, deadline - time.monotonic())
+        if self.count:  # a scheduler alone is a cluster too (no worker to wait for)
+            self.wait_for_workers(self.count, deadline - time.monotonic())
 
     def add_worker(self, name: str) -> None:
         """Start one worker process (one thread: one kernel at a time)."""

@@ -173,17 +173,26 @@ def connect(cluster: object, allow_unsandboxed: bool, timeout: float = 60) -> Co
     except (OSError, TimeoutError, ValueError) as error:
         raise GradingError(f"cannot reach the Dask scheduler at {cluster}: {error}") from error
     try:
-        client.wait_for_workers(1, timeout=timeout)
-    except (OSError, TimeoutError) as error:
+        sandboxed = _ready(client, cluster, allow_unsandboxed, timeout)
+    except BaseException:
         if own:
             client.close()
+        raise
+    threads = sum(client.nthreads().values())
+    return Connection(client, sandboxed=sandboxed, threads=threads, own_client=own)
+
+
+def _ready(client: Any, cluster: object, allow_unsandboxed: bool, timeout: float) -> bool:
+    """Wait for a worker, then check every worker's grader version and sandbox; whether they
+    all have the sandbox. Raises :class:`GradingError` naming what is not ready."""
+    try:
+        client.wait_for_workers(1, timeout=timeout)
+    except (OSError, TimeoutError) as error:
         raise GradingError(f"the Dask cluster at {cluster} has no worker ready ({error!r})") \
             from error
     try:
         probes, failed = run_on_workers(client, _probe, timeout=timeout)
     except (OSError, TimeoutError) as error:
-        if own:
-            client.close()
         raise GradingError(f"the Dask workers at {cluster} did not answer the readiness check "
                            f"(sandbox and grader version) within {timeout:g} s ({error!r})") \
             from error
@@ -196,13 +205,10 @@ def connect(cluster: object, allow_unsandboxed: bool, timeout: float = 60) -> Co
     if unsandboxed and not allow_unsandboxed:
         problems += [f"{worker}: no sandbox ({why})" for worker, why in unsandboxed.items()]
     if problems:
-        if own:
-            client.close()
         raise GradingError("Dask workers not ready to grade:\n  " + "\n  ".join(problems)
                            + ("\nInstall bubblewrap on the workers, or pass --no-sandbox-ok."
                               if unsandboxed else ""))
-    threads = sum(client.nthreads().values())
-    return Connection(client, sandboxed=not unsandboxed, threads=threads, own_client=own)
+    return not unsandboxed
 
 
 def _files(job: Job) -> dict[str, bytes]:

@@ -22,7 +22,7 @@ from tests.grading_tools import (
     run,
     synthetic,
 )
-from tests.processes import still_running
+from tests.processes import free_port, still_running
 
 pytestmark = pytest.mark.slow
 
@@ -189,3 +189,31 @@ def test_a_worker_that_does_not_answer_bounds_the_wait(tmp_path: Path,
     assert not still_running(cluster.stopped)
     assert "did not finish removing old bundles within 0.5 s" in capsys.readouterr().err
     assert list(answers.values()) == [3] and failures == {}
+
+
+def test_a_cluster_not_ready_is_a_clear_error_and_its_client_is_closed(tmp_path: Path) -> None:
+    """No scheduler at the address, then a scheduler with no worker: each is a ``GradingError``
+    naming the address, and the client ``connect`` opened for the second is closed again."""
+    from distributed import Client
+
+    from course.grading.cluster import connect
+    from course.grading.config import GradingError
+
+    nobody = f"tcp://127.0.0.1:{free_port()}"
+    with pytest.raises(GradingError, match=f"cannot reach the Dask scheduler at {nobody}"):
+        connect(nobody, allow_unsandboxed=False, timeout=2)
+    with DaskCluster(tmp_path / "dask", workers=0) as cluster, \
+            Client(cluster.address, timeout=30, set_as_default=False) as watcher:
+
+        def clients() -> list[str]:
+            return watcher.run_on_scheduler(lambda dask_scheduler: sorted(dask_scheduler.clients))
+
+        alone = clients()
+        with pytest.raises(GradingError, match=f"the Dask cluster at {cluster.address} has no "
+                                               "worker ready"):
+            connect(cluster.address, allow_unsandboxed=False, timeout=2)
+        deadline = time.monotonic() + 30
+        while clients() != alone and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert clients() == alone  # connect's own client is gone
+    assert not still_running(cluster.stopped)
