@@ -217,3 +217,26 @@ def test_a_cluster_not_ready_is_a_clear_error_and_its_client_is_closed(tmp_path:
             time.sleep(0.2)
         assert clients() == alone  # connect's own client is gone
     assert not still_running(cluster.stopped)
+
+
+def test_a_worker_without_bubblewrap_is_refused_unless_allowed(tmp_path: Path) -> None:
+    """A worker machine without bubblewrap (here: a worker whose PATH has no ``bwrap``) is named
+    with the reason and the fix; ``--no-sandbox-ok`` accepts it as unsandboxed."""
+    import re
+    import sys
+
+    from course.grading.cluster import connect
+    from course.grading.config import GradingError
+
+    bare_path = str(Path(sys.executable).parent)  # Python and dask, no system tools
+    with DaskCluster(tmp_path / "dask", workers=1, PATH=bare_path) as cluster:
+        with pytest.raises(GradingError) as refused:
+            connect(cluster.address, allow_unsandboxed=False, timeout=30)
+        accepted = connect(cluster.address, allow_unsandboxed=True, timeout=30)
+        accepted.close()
+    assert not still_running(cluster.stopped)
+    assert re.fullmatch(r"Dask workers not ready to grade:\n  tcp://127\.0\.0\.1:\d+: no sandbox "
+                        r"\(bubblewrap \(bwrap\) is not installed: apt-get install bubblewrap\)\n"
+                        r"Install bubblewrap on the workers, or pass --no-sandbox-ok\.",
+                        str(refused.value)), str(refused.value)
+    assert (accepted.sandboxed, accepted.threads) == (False, 1)
