@@ -159,9 +159,8 @@ def _judge_test(client: _Client, index: int, cell: nbformat.NotebookNode, token:
     seen = False
     for output in cell.outputs:
         if token and output.output_type == "stream" and token in output.text:
-            seen = True
-            output.text = "".join(part for part in output.text.splitlines(True)
-                                  if token not in part)
+            seen = True  # the token and its newline go; text printed before it stays
+            output.text = output.text.replace(token + "\n", "").replace(token, "")
     cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and not o.text)]
     if any(MARKER in str(o.get("evalue", "")) for o in errors):
         result.statuses.append("tampered")

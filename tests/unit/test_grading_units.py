@@ -240,6 +240,13 @@ def test_a_token_alone_on_its_message_leaves_no_blank_output() -> None:
     assert _judged_test_cell(["TOKEN", "\n"]).outputs == []
 
 
+def test_text_printed_without_a_newline_before_the_token_stays() -> None:
+    # e.g. the learner's function called by the test does print("done", end="")
+    for chunks in (["done", "TOKEN\n"], ["done", "TOKEN", "\n"], ["doneTOKEN\n"]):
+        assert [(o.name, o.text) for o in _judged_test_cell(chunks).outputs] == [
+            ("stdout", "done")], chunks
+
+
 def test_streams_join_only_with_the_same_stream_just_before() -> None:
     cell = new_code_cell("x")
     client = _client(cell)
